@@ -1,0 +1,57 @@
+# DeepPrep. `make run` serves the site; `make test` runs the whole suite.
+# python3 resolves to 3.12 through .python-version (pyenv); override with PYTHON=...
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint format migrations-check compose-check bank-report
+
+help:
+	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
+	@echo "make test    - the whole suite against Postgres, Redis and Chromium"
+	@echo "make lint    - ruff check and format check"
+	@echo "make format  - ruff format and fix"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ is needed (Django 6)"'
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+install: $(STAMP)
+
+var:
+	mkdir -p var/celery-broker var/celery-processed var/cache
+
+run: install | var
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_questionbank
+	DEBUG=$${DEBUG:-true} scripts/run-dev.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+compose-check:
+	@if command -v docker-compose >/dev/null; then \
+		SECRET_KEY=check docker-compose -f docker-compose.yml config --quiet && echo "docker-compose.yml: valid"; \
+	else echo "docker-compose not installed: compose file not checked"; fi
+
+test: lint migrations-check compose-check | var
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bank-report:
+	../shared/tools/bank-report .

@@ -1,0 +1,132 @@
+"""Non-trivial reads. Each costs a fixed number of queries, whatever the history."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
+
+from .models import Attempt, Choice, PracticeSession, Question, Section, SessionItem, Subsection
+
+
+@dataclass(frozen=True)
+class Progress:
+    answered: int
+    correct: int
+    total: int
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.answered / self.total) if self.total else 0
+
+    @property
+    def accuracy(self) -> int | None:
+        return round(100 * self.correct / self.answered) if self.answered else None
+
+
+def catalogue(*, user: User) -> list[Section]:
+    """Sections with their subsections, each carrying question counts and the
+    user's progress (`questions`, `seen`, `attempts`, `correct`)."""
+    published = Q(questions__status=Question.Status.PUBLISHED)
+    subsections = Subsection.objects.annotate(questions_count=Count("questions", filter=published))
+    sections = list(Section.objects.prefetch_related(Prefetch("subsections", subsections)))
+    stats = {
+        row["question__subsection"]: row
+        for row in Attempt.objects.filter(user=user)
+        .values("question__subsection")
+        .annotate(
+            seen=Count("question", distinct=True),
+            attempts=Count("pk"),
+            correct=Count("pk", filter=Q(correct=True)),
+        )
+    }
+    for section in sections:
+        section.questions_count = section.seen = 0
+        for sub in section.subsections.all():
+            row = stats.get(sub.pk, {})
+            sub.seen = min(row.get("seen", 0), sub.questions_count)
+            sub.progress = Progress(
+                row.get("attempts", 0), row.get("correct", 0), sub.questions_count
+            )
+            section.questions_count += sub.questions_count
+            section.seen += sub.seen
+    return sections
+
+
+@dataclass(frozen=True)
+class ItemState:
+    item: SessionItem
+    choices: list[Choice]
+    attempt: Attempt | None
+    progress: Progress
+
+    @property
+    def session(self) -> PracticeSession:
+        return self.item.session
+
+    @property
+    def question(self) -> Question:
+        return self.item.question
+
+    @property
+    def is_last(self) -> bool:
+        return self.item.position >= self.session.size
+
+
+def item_state(*, user: User, session_id: int, position: int) -> ItemState:
+    """One item of the user's own session (404 otherwise), its choices in the
+    learner's order, the attempt if answered, and the session's progress."""
+    item = get_object_or_404(
+        SessionItem.objects.select_related("session", "question__subsection__section", "attempt"),
+        session_id=session_id,
+        session__user=user,
+        position=position,
+    )
+    by_id = {c.pk: c for c in Choice.objects.filter(question_id=item.question_id)}
+    choices = [by_id[pk] for pk in item.choice_order if pk in by_id]
+    return ItemState(
+        item=item,
+        choices=choices,
+        attempt=getattr(item, "attempt", None),
+        progress=session_progress(session=item.session),
+    )
+
+
+def session_progress(*, session: PracticeSession) -> Progress:
+    counts = Attempt.objects.filter(item__session=session).aggregate(
+        answered=Count("pk"), correct=Count("pk", filter=Q(correct=True))
+    )
+    return Progress(counts["answered"], counts["correct"], session.size)
+
+
+def session_for(*, user: User, session_id: int) -> PracticeSession:
+    return get_object_or_404(
+        PracticeSession.objects.select_related("subsection__section"), pk=session_id, user=user
+    )
+
+
+def first_unanswered_position(*, session: PracticeSession) -> int | None:
+    return (
+        session.items.filter(attempt__isnull=True)
+        .order_by("position")
+        .values_list("position", flat=True)
+        .first()
+    )
+
+
+def session_summary(*, user: User, session_id: int) -> tuple[PracticeSession, list[SessionItem]]:
+    session = session_for(user=user, session_id=session_id)
+    items = list(
+        session.items.select_related("question__subsection", "attempt__choice").order_by("position")
+    )
+    return session, items
+
+
+def user_totals(user: User) -> dict[str, int]:
+    return Attempt.objects.filter(user=user).aggregate(
+        attempts=Count("pk"),
+        correct=Count("pk", filter=Q(correct=True)),
+        questions=Count("question", distinct=True),
+        sessions=Count("item__session", distinct=True),
+    )

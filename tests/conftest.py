@@ -1,0 +1,53 @@
+import os
+
+import pytest
+
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is
+# still used synchronously from there (live_server), which is safe in tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium: `playwright install` cannot download here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def other_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def learner_client(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def subsection(db):
+    return SubsectionFactory()
+
+
+@pytest.fixture
+def questions(subsection):
+    return [QuestionFactory(subsection=subsection) for _ in range(5)]
