@@ -19,7 +19,7 @@ from .models import Choice, Question, Section, Subsection
 from .rules import DIFFICULTIES, choice_problems
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 QUESTION_KEYS = {"id", "difficulty", "stem", "choices", "explanation", "tags", "references"}
 CHOICE_KEYS = {"text", "correct", "why", "misconception"}
 
@@ -120,8 +120,10 @@ def _question(raw: Any, subsection: str, position: int, where: str, problems: li
     texts = [raw.get("stem"), raw.get("explanation")]
     texts += [v for c in raw_choices for v in (c.get("text"), c.get("why"))]
     if any(_CONTROL.search(_text(t)) for t in texts):
-        problems.append(f"{where}: a control character in the text (a backslash escape in a "
-                        f"double-quoted YAML string? use a block scalar or single quotes)")
+        problems.append(
+            f"{where}: a tab or control character in the text (a backslash such as \\t in "
+            f"a double-quoted YAML string? use a block scalar or single quotes)"
+        )
     tags, refs = raw.get("tags") or [], raw.get("references") or []
     if not isinstance(tags, list) or not isinstance(refs, list):
         problems.append(f"{where}: tags and references must be lists")

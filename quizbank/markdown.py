@@ -149,14 +149,20 @@ def _to_mathml(match: re.Match) -> str:
     try:
         return latex2mathml.converter.convert(latex, display="block" if display else "inline")
     except Exception:
-        return f"<code>{html.escape(latex)}</code>"
+        return f'<code class="math-error">{html.escape(latex)}</code>'
+
+
+# A $$ … $$ block written straight after a line of prose would stay part of
+# that paragraph; give it the blank lines Markdown needs to see a block.
+_DISPLAY = re.compile(r"\n*^([ \t]*\$\$[ \t]*\n.*?\n[ \t]*\$\$[ \t]*)$\n*", re.S | re.M)
 
 
 def render_markdown(text: str, *, inline: bool = False) -> str:
     """Return sanitised HTML for `text`; `inline` drops the wrapping paragraph."""
     md = _converter()
     md.reset()
-    out = _MATH.sub(_to_mathml, md.convert(text or ""))
+    source = _DISPLAY.sub(r"\n\n\1\n\n", text or "")
+    out = _MATH.sub(_to_mathml, md.convert(source))
     if inline and out.startswith("<p>") and out.endswith("</p>") and out.count("<p>") == 1:
         out = out[3:-4]
     return nh3.clean(
