@@ -42,7 +42,7 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-migrations-check: install
+migrations-check: install | var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 compose-check:
