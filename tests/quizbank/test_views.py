@@ -210,7 +210,7 @@ def test_answer_post_query_count(
     key = item.question.choices.get(correct=True)
     # the page's 5; savepoint, lock the item, look for an earlier attempt, the choice,
     # savepoint, insert, release, "any left?", release; then progress again
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         response = learner_client.post(item_url(session, 2, "answer"), {"choice": key.pk}, **HTMX)
     assert response.status_code == 200
 
