@@ -6,13 +6,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report
+.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
 	@echo "make test    - the whole suite against Postgres, Redis and Chromium"
 	@echo "make lint    - ruff check and format check"
 	@echo "make format  - ruff format and fix"
+	@echo "make bank-format - rewrite the bank YAML in the exporter's layout after hand edits"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12+ is needed (Django 6)"'
@@ -55,3 +56,10 @@ test: lint migrations-check compose-check | var
 
 bank-report:
 	../shared/tools/bank-report .
+
+bank-format: install | var
+	DATABASE_URL=sqlite:///$(CURDIR)/var/bank-format.sqlite3 DEBUG=true sh -c '\
+		$(BIN)/python manage.py migrate -v0 && \
+		$(BIN)/python manage.py load_questionbank && \
+		$(BIN)/python manage.py export_questionbank'
+	rm -f var/bank-format.sqlite3
