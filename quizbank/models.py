@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from .markdown import render_markdown
 
@@ -134,6 +135,8 @@ class Choice(models.Model):
 class PracticeSession(models.Model):
     class Mode(models.TextChoices):
         TUTOR = "tutor", "Tutor"
+        TIMED = "timed", "Timed mock interview"
+        REVIEW = "review", "Spaced review"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_sessions"
@@ -144,8 +147,15 @@ class PracticeSession(models.Model):
     subsection = models.ForeignKey(Subsection, null=True, blank=True, on_delete=models.SET_NULL)
     difficulties = models.JSONField(default=list, blank=True)
     size = models.PositiveSmallIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Timed mode: the server's end time; nothing is accepted after it.
+    deadline = models.DateTimeField(null=True, blank=True)
+    # Timed mode: which item the learner is on since when, to time each item.
+    current_item = models.ForeignKey(
+        "SessionItem", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_since = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["user", "-created_at"])]
@@ -156,6 +166,10 @@ class PracticeSession(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("session-detail", args=[self.pk])
 
+    @property
+    def is_timed(self) -> bool:
+        return self.mode == self.Mode.TIMED
+
 
 class SessionItem(models.Model):
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
@@ -164,6 +178,13 @@ class SessionItem(models.Model):
     # Choice ids in the order this learner sees them: shuffled once, stable on reload.
     choice_order = models.JSONField()
     presented_at = models.DateTimeField(null=True, blank=True)
+    # Timed mode keeps the answer here, changeable until the end; tutor mode
+    # records an Attempt at once.
+    response = models.ForeignKey(
+        Choice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked = models.BooleanField(default=False, help_text="Marked for review (timed mode).")
+    time_spent_ms = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["position"]
@@ -179,25 +200,133 @@ class SessionItem(models.Model):
         return reverse("session-item", args=[self.session_id, self.position])
 
 
+class Confidence(models.TextChoices):
+    SURE = "sure", "Sure"
+    GUESS = "guess", "Guess"
+
+
 class Attempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
     )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
-    choice = models.ForeignKey(Choice, on_delete=models.PROTECT, related_name="attempts")
+    # Null when the learner pressed "I don't know".
+    choice = models.ForeignKey(
+        Choice, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts"
+    )
     correct = models.BooleanField()
+    confidence = models.CharField(max_length=5, choices=Confidence.choices, blank=True)
     time_taken_ms = models.PositiveIntegerField(null=True, blank=True)
     # One attempt per item: a double submit can never be counted twice.
     item = models.OneToOneField(
         SessionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempt"
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["user", "question", "-created_at"]),
             models.Index(fields=["user", "-created_at"]),
+            models.Index(fields=["question", "choice"]),
         ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.question_id} {'✓' if self.correct else '✗'}"
+
+    @property
+    def dont_know(self) -> bool:
+        return self.choice_id is None
+
+
+class QuestionProgress(models.Model):
+    """Each learner's running record of one question, kept up to date as they
+    answer, so "missed", "unused" and "seen" never scan the attempt history."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_progress"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    attempts = models.PositiveIntegerField(default=0)
+    correct_attempts = models.PositiveIntegerField(default=0)
+    last_correct = models.BooleanField()
+    last_choice = models.ForeignKey(
+        Choice, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    last_attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_answered_at = models.DateTimeField()
+    last_answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="progress_per_question")
+        ]
+        indexes = [models.Index(fields=["user", "last_correct"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.question_id}"
+
+
+class Annotation(models.Model):
+    """A learner's flag and private note on a question."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    flagged = models.BooleanField(default=False)
+    note = models.TextField(blank=True, max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="annotation_per_question")
+        ]
+        indexes = [models.Index(fields=["user", "flagged"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.question_id}"
+
+
+class ProblemReport(models.Model):
+    """A learner's report that something is wrong with a question."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="problem_reports"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    choice = models.ForeignKey(
+        Choice,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The reporter's answer when they reported.",
+    )
+    reason = models.TextField(max_length=1000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolution_note = models.TextField(blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["user", "-created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report on {self.question_id} ({self.get_status_display()})"

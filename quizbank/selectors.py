@@ -1,13 +1,60 @@
 """Non-trivial reads. Each costs a fixed number of queries, whatever the history."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db import models
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
 
-from .models import Attempt, Choice, PracticeSession, Question, Section, SessionItem, Subsection
+from .models import (
+    Annotation,
+    Attempt,
+    Choice,
+    PracticeSession,
+    Question,
+    QuestionProgress,
+    Section,
+    SessionItem,
+    Subsection,
+)
+from .rules import DIFFICULTIES
+
+
+class Pool(models.TextChoices):
+    ALL = "all", "All questions"
+    UNUSED = "unused", "Unused: never answered"
+    MISSED = "missed", "Missed: last answer was wrong"
+    FLAGGED = "flagged", "Flagged by you"
+
+
+def questions_in_pool(
+    *,
+    user: User,
+    pool: str = Pool.ALL,
+    sections: Sequence[Section] = (),
+    subsections: Sequence[Subsection] = (),
+    difficulties: Sequence[str] = DIFFICULTIES,
+) -> QuerySet[Question]:
+    """Published questions in the scope (every section if none given) and pool,
+    annotated with `seen`: when the user last answered each (None if never)."""
+    progress = QuestionProgress.objects.filter(user=user, question=OuterRef("pk"))
+    questions = Question.objects.published().filter(difficulty__in=list(difficulties))
+    if sections or subsections:
+        questions = questions.filter(
+            Q(subsection__section__in=list(sections)) | Q(subsection__in=list(subsections))
+        )
+    questions = questions.annotate(seen=Subquery(progress.values("last_answered_at")[:1]))
+    if pool == Pool.UNUSED:
+        questions = questions.filter(seen__isnull=True)
+    elif pool == Pool.MISSED:
+        questions = questions.filter(Exists(progress.filter(last_correct=False)))
+    elif pool == Pool.FLAGGED:
+        flagged = Annotation.objects.filter(user=user, question=OuterRef("pk"), flagged=True)
+        questions = questions.filter(Exists(flagged))
+    return questions
 
 
 @dataclass(frozen=True)

@@ -3,67 +3,80 @@
 import random
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from srs.services import card_record_attempt
 
-from .models import Attempt, Choice, PracticeSession, Question, Section, SessionItem, Subsection
+from .models import (
+    Annotation,
+    Attempt,
+    Choice,
+    Confidence,
+    PracticeSession,
+    ProblemReport,
+    Question,
+    QuestionProgress,
+    Section,
+    SessionItem,
+    Subsection,
+)
 from .rules import DIFFICULTIES
+from .selectors import Pool, questions_in_pool
 
 MAX_SESSION_SIZE = 100
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
+SECONDS_PER_TIMED_QUESTION = 90
 
 
-def _pick_questions(*, user: User, questions, size: int) -> list[int]:
-    """Unseen questions first, then the rest, random within each group."""
-    seen = Attempt.objects.filter(user=user, question=OuterRef("pk"))
+def _pick(questions: QuerySet, size: int) -> list[int]:
+    """Unseen questions first (no progress row), then the rest; random within each."""
     return list(
-        questions.annotate(seen=Exists(seen))
-        .order_by("seen", "?")
-        .values_list("pk", flat=True)[:size]
+        questions.order_by(F("seen").asc(nulls_first=True), "?").values_list("pk", flat=True)[:size]
     )
 
 
 @transaction.atomic
-def session_start(
+def session_create(
     *,
     user: User,
-    size: int,
-    difficulties: Sequence[str] = DIFFICULTIES,
+    question_ids: Sequence[int],
+    title: str,
+    mode: str = PracticeSession.Mode.TUTOR,
     section: Section | None = None,
     subsection: Subsection | None = None,
-    mode: str = PracticeSession.Mode.TUTOR,
+    difficulties: Sequence[str] = DIFFICULTIES,
+    seconds_per_question: int = SECONDS_PER_TIMED_QUESTION,
 ) -> PracticeSession:
-    """Create a practice session over the scope, with each item's choices shuffled once."""
-    if not 1 <= size <= MAX_SESSION_SIZE:
-        raise ValidationError(f"Choose between 1 and {MAX_SESSION_SIZE} questions.")
-    if subsection is not None:
-        section = subsection.section
-    questions = Question.objects.published().in_scope(section=section, subsection=subsection)
-    questions = questions.filter(difficulty__in=list(difficulties))
-    picked = _pick_questions(user=user, questions=questions, size=size)
-    if not picked:
-        raise ValidationError("No questions match that choice. Try other difficulties.")
-
+    """A session over these questions, in this order, each item's choices shuffled once."""
+    if not question_ids:
+        raise ValidationError("No questions match that choice.")
     choices: dict[int, list[int]] = defaultdict(list)
-    for question_id, choice_id in Choice.objects.filter(question__in=picked).values_list(
+    for question_id, choice_id in Choice.objects.filter(question__in=question_ids).values_list(
         "question_id", "pk"
     ):
         choices[question_id].append(choice_id)
-    rng = random.Random()
+    now = timezone.now()
+    timed = mode == PracticeSession.Mode.TIMED
     session = PracticeSession.objects.create(
         user=user,
         mode=mode,
-        title=str(subsection or section or "All sections"),
+        title=title[:200],
         section=section,
         subsection=subsection,
-        difficulties=sorted(difficulties, key=DIFFICULTIES.index),
-        size=len(picked),
+        difficulties=sorted(set(difficulties), key=DIFFICULTIES.index),
+        size=len(question_ids),
+        created_at=now,
+        deadline=now + timedelta(seconds=seconds_per_question * len(question_ids))
+        if timed
+        else None,
     )
+    rng = random.Random()
     SessionItem.objects.bulk_create(
         SessionItem(
             session=session,
@@ -71,9 +84,52 @@ def session_start(
             position=position,
             choice_order=rng.sample(choices[question_id], k=len(choices[question_id])),
         )
-        for position, question_id in enumerate(picked, start=1)
+        for position, question_id in enumerate(question_ids, start=1)
     )
     return session
+
+
+def session_start(
+    *,
+    user: User,
+    size: int,
+    difficulties: Sequence[str] = DIFFICULTIES,
+    section: Section | None = None,
+    subsection: Subsection | None = None,
+    sections: Sequence[Section] = (),
+    subsections: Sequence[Subsection] = (),
+    pool: str = Pool.ALL,
+    mode: str = PracticeSession.Mode.TUTOR,
+    title: str = "",
+) -> PracticeSession:
+    """A session of `size` questions drawn from a scope and pool, unseen first."""
+    if not 1 <= size <= MAX_SESSION_SIZE:
+        raise ValidationError(f"Choose between 1 and {MAX_SESSION_SIZE} questions.")
+    if subsection is not None:
+        section = subsection.section
+    scope_sections = [*sections, *([section] if section and not subsection else [])]
+    scope_subsections = [*subsections, *([subsection] if subsection else [])]
+    questions = questions_in_pool(
+        user=user,
+        pool=pool,
+        sections=scope_sections,
+        subsections=scope_subsections,
+        difficulties=difficulties,
+    )
+    picked = _pick(questions, size)
+    if not picked:
+        raise ValidationError("No questions match that choice. Try other difficulties.")
+    if not title:
+        title = str(subsection or section or "Custom test")
+    return session_create(
+        user=user,
+        question_ids=picked,
+        title=title,
+        mode=mode,
+        section=section,
+        subsection=subsection,
+        difficulties=difficulties,
+    )
 
 
 def item_present(*, item: SessionItem) -> None:
@@ -85,38 +141,223 @@ def item_present(*, item: SessionItem) -> None:
         )
 
 
-@transaction.atomic
-def attempt_record(*, user: User, item: SessionItem, choice_id: int) -> Attempt:
-    """Store the learner's answer to an item, once.
+def _progress_record(attempt: Attempt) -> None:
+    """Fold one attempt into the learner's per-question progress row."""
+    fields = {
+        "last_correct": attempt.correct,
+        "last_choice_id": attempt.choice_id,
+        "last_attempt_id": attempt.pk,
+        "last_answered_at": attempt.created_at,
+    }
+    rows = QuestionProgress.objects.filter(user_id=attempt.user_id, question_id=attempt.question_id)
+    increments = {
+        "attempts": F("attempts") + 1,
+        "correct_attempts": F("correct_attempts") + int(attempt.correct),
+    }
+    if rows.update(**fields, **increments):
+        return
+    try:
+        with transaction.atomic():
+            QuestionProgress.objects.create(
+                user_id=attempt.user_id,
+                question_id=attempt.question_id,
+                attempts=1,
+                correct_attempts=int(attempt.correct),
+                first_answered_at=attempt.created_at,
+                **fields,
+            )
+    except IntegrityError:  # created meanwhile by another tab
+        rows.update(**fields, **increments)
 
-    A second submission of the same item (double click, back button, another
-    tab) returns the first attempt unchanged, so it never counts twice.
+
+def _attempt_store(
+    *,
+    item: SessionItem,
+    choice: Choice | None,
+    confidence: str = "",
+    time_taken_ms: int | None,
+    now,
+    in_review: bool,
+) -> Attempt:
+    attempt = Attempt.objects.create(
+        user_id=item.session.user_id,
+        question_id=item.question_id,
+        choice=choice,
+        correct=bool(choice and choice.correct),
+        confidence=confidence if confidence in Confidence.values else "",
+        time_taken_ms=time_taken_ms,
+        item=item,
+        created_at=now,
+    )
+    _progress_record(attempt)
+    card_record_attempt(attempt=attempt, in_review=in_review)
+    return attempt
+
+
+@transaction.atomic
+def attempt_record(
+    *, user: User, item: SessionItem, choice_id: int | None, confidence: str = ""
+) -> Attempt:
+    """Store the learner's answer to a tutor or review item, once.
+
+    `choice_id` None means "I don't know". A second submission of the same
+    item (double click, back button, another tab) returns the first attempt
+    unchanged, so it never counts twice.
     """
-    locked = SessionItem.objects.select_for_update(of=("self",)).get(pk=item.pk, session__user=user)
+    locked = (
+        SessionItem.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .get(pk=item.pk, session__user=user)
+    )
+    if locked.session.is_timed:
+        raise ValidationError("Timed tests record answers when they end.")
     existing = Attempt.objects.filter(item=locked).first()
     if existing is not None:
         return existing
-    if choice_id not in locked.choice_order:
+    if choice_id is not None and choice_id not in locked.choice_order:
         raise ValidationError("That option is not one of this question's choices.")
-    choice = Choice.objects.get(pk=choice_id)
+    choice = Choice.objects.get(pk=choice_id) if choice_id is not None else None
     now = timezone.now()
     taken = None
     if locked.presented_at is not None:
-        taken = min(int((now - locked.presented_at).total_seconds() * 1000), MAX_TIME_TAKEN_MS)
-    try:
-        with transaction.atomic():
-            attempt = Attempt.objects.create(
-                user=user,
-                question_id=locked.question_id,
-                choice=choice,
-                correct=choice.correct,
-                time_taken_ms=max(taken, 0) if taken is not None else None,
-                item=locked,
-            )
-    except IntegrityError:  # lost a race the row lock did not cover (e.g. SQLite)
-        return Attempt.objects.get(item=locked)
+        taken = max(
+            0, min(int((now - locked.presented_at).total_seconds() * 1000), MAX_TIME_TAKEN_MS)
+        )
+    attempt = _attempt_store(
+        item=locked,
+        choice=choice,
+        confidence=confidence,
+        time_taken_ms=taken,
+        now=now,
+        in_review=locked.session.mode == PracticeSession.Mode.REVIEW,
+    )
     if not SessionItem.objects.filter(session_id=locked.session_id, attempt__isnull=True).exists():
         PracticeSession.objects.filter(pk=locked.session_id, finished_at__isnull=True).update(
             finished_at=now
         )
     return attempt
+
+
+# Timed mode ---------------------------------------------------------------------
+
+
+def _timed_locked(*, user: User, session_id: int) -> PracticeSession:
+    return PracticeSession.objects.select_for_update().get(
+        pk=session_id, user=user, mode=PracticeSession.Mode.TIMED
+    )
+
+
+def _time_current_item(session: PracticeSession, now, next_item: SessionItem | None) -> None:
+    """Add the time since the learner opened the current item to it, then move on."""
+    if session.current_item_id and session.current_since:
+        spent = int((min(now, session.deadline) - session.current_since).total_seconds() * 1000)
+        SessionItem.objects.filter(pk=session.current_item_id).update(
+            time_spent_ms=F("time_spent_ms") + max(0, min(spent, MAX_TIME_TAKEN_MS))
+        )
+    session.current_item = next_item
+    session.current_since = now if next_item else None
+    session.save(update_fields=["current_item", "current_since"])
+
+
+@transaction.atomic
+def timed_visit(*, user: User, session_id: int, item: SessionItem) -> None:
+    """The learner opened `item` of a running timed test: time the previous one."""
+    session = _timed_locked(user=user, session_id=session_id)
+    if session.finished_at is None and session.current_item_id != item.pk:
+        _time_current_item(session, timezone.now(), item)
+
+
+@transaction.atomic
+def timed_respond(
+    *, user: User, session_id: int, item: SessionItem, choice_id: int | None, marked: bool
+) -> bool:
+    """Keep (or change) the answer to a timed item. False once the time is up."""
+    session = _timed_locked(user=user, session_id=session_id)
+    now = timezone.now()
+    if session.finished_at is not None or now >= session.deadline:
+        return False
+    if choice_id is not None and choice_id not in item.choice_order:
+        raise ValidationError("That option is not one of this question's choices.")
+    SessionItem.objects.filter(pk=item.pk, session=session).update(
+        response_id=choice_id, marked=marked
+    )
+    return True
+
+
+@transaction.atomic
+def timed_finish(*, user: User, session_id: int) -> PracticeSession:
+    """End a timed test (submitted, or past its deadline): answered items become
+    attempts; unanswered ones stay unanswered. Running it twice changes nothing."""
+    session = _timed_locked(user=user, session_id=session_id)
+    if session.finished_at is not None:
+        return session
+    now = timezone.now()
+    ended = min(now, session.deadline)
+    _time_current_item(session, ended, None)
+    items = session.items.select_related("response").filter(response__isnull=False)
+    for item in items:
+        item.session = session
+        _attempt_store(
+            item=item,
+            choice=item.response,
+            time_taken_ms=item.time_spent_ms,
+            now=ended,
+            in_review=False,
+        )
+    session.finished_at = ended
+    session.save(update_fields=["finished_at"])
+    return session
+
+
+# Flags, notes and reports ----------------------------------------------------------
+
+
+@transaction.atomic
+def annotation_save(
+    *, user: User, question: Question, flagged: bool | None = None, note: str | None = None
+) -> Annotation:
+    annotation, _ = Annotation.objects.select_for_update().get_or_create(
+        user=user, question=question
+    )
+    if flagged is not None:
+        annotation.flagged = flagged
+    if note is not None:
+        annotation.note = note.strip()[:2000]
+    annotation.save()
+    return annotation
+
+
+@transaction.atomic
+def report_create(
+    *, user: User, question: Question, reason: str, choice: Choice | None = None
+) -> ProblemReport:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say in a few words what is wrong.")
+    return ProblemReport.objects.create(
+        user=user, question=question, reason=reason[:1000], choice=choice
+    )
+
+
+@transaction.atomic
+def progress_rebuild(*, user: User) -> int:
+    """Recompute a learner's progress rows from their attempts (for history
+    loaded in bulk, e.g. imports and benchmarks). Returns the rows written."""
+    QuestionProgress.objects.filter(user=user).delete()
+    rows: dict[int, QuestionProgress] = {}
+    for a in Attempt.objects.filter(user=user).order_by("created_at", "pk"):
+        row = rows.get(a.question_id)
+        if row is None:
+            row = rows[a.question_id] = QuestionProgress(
+                user=user,
+                question_id=a.question_id,
+                first_answered_at=a.created_at,
+                last_correct=a.correct,
+                last_answered_at=a.created_at,
+            )
+        row.attempts += 1
+        row.correct_attempts += int(a.correct)
+        row.last_correct, row.last_choice_id = a.correct, a.choice_id
+        row.last_attempt_id, row.last_answered_at = a.pk, a.created_at
+    QuestionProgress.objects.bulk_create(rows.values(), batch_size=1000)
+    return len(rows)

@@ -86,7 +86,8 @@ def answer(user, item, *, correct: bool) -> Attempt:
 
 
 def past_attempts(user, questions, n: int) -> None:
-    """Bulk history: n attempts spread over `questions`, outside any session."""
+    """Bulk history: n attempts spread over `questions`, outside any session
+    (every third one wrong), with the learner's progress rows rebuilt."""
     questions = list(questions)
     keys = {c.question_id: c for c in Choice.objects.filter(question__in=questions)}
     Attempt.objects.bulk_create(
@@ -100,3 +101,4 @@ def past_attempts(user, questions, n: int) -> None:
         )
         for i in range(n)
     )
+    services.progress_rebuild(user=user)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SrsConfig(AppConfig):
+    name = "srs"
+    verbose_name = "Spaced repetition"
