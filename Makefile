@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format
+.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format bench bench-srs
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
@@ -63,3 +63,10 @@ bank-format: install | var
 		$(BIN)/python manage.py load_questionbank && \
 		$(BIN)/python manage.py export_questionbank'
 	rm -f var/bank-format.sqlite3
+
+# Benchmarks (figures, never timed assertions): every bench/bench_*.py in turn.
+bench: install | var
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+bench-srs: install | var
+	$(BIN)/python bench/srs_simulation.py
