@@ -1,6 +1,7 @@
 from django import forms
 
-from .models import Difficulty
+from .models import Confidence, Difficulty, PracticeSession, Section, Subsection
+from .selectors import Pool
 from .services import MAX_SESSION_SIZE
 
 SIZE_CHOICES = [(5, "5"), (10, "10"), (20, "20"), (40, "40")]
@@ -27,14 +28,94 @@ class StartForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
+    """A tutor-mode answer: one option, or "I don't know"; optionally how sure."""
+
     choice = forms.TypedChoiceField(
         coerce=int,
-        error_messages={
-            "required": "Pick one of the four options first.",
-            "invalid_choice": "That option is not one of this question's choices.",
-        },
+        required=False,
+        error_messages={"invalid_choice": "That option is not one of this question's choices."},
     )
+    dont_know = forms.BooleanField(required=False)
+    confidence = forms.ChoiceField(choices=Confidence.choices, required=False)
 
     def __init__(self, *args, choice_ids: list[int], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["choice"].choices = [(pk, pk) for pk in choice_ids]
+
+    def clean(self):
+        data = super().clean()
+        unanswered = not data.get("dont_know") and data.get("choice") in (None, "")
+        if unanswered and "choice" not in self.errors:
+            self.add_error("choice", "Pick one of the four options first.")
+        return data
+
+    @property
+    def chosen(self) -> int | None:
+        return None if self.cleaned_data.get("dont_know") else self.cleaned_data["choice"]
+
+
+class TimedResponseForm(forms.Form):
+    """A timed-mode answer (changeable until the end) and where to go next."""
+
+    choice = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    marked = forms.BooleanField(required=False)
+    go = forms.CharField(required=False, max_length=10)
+
+    def __init__(self, *args, choice_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["choice"].choices = [("", "none"), *[(pk, pk) for pk in choice_ids]]
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label="Private note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "What to remember about this question"}
+        ),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label="What is wrong with this question?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say in a few words what is wrong."},
+    )
+    choice = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class CustomTestForm(forms.Form):
+    """Build a test from any mix of sections, subsections, difficulties and pools."""
+
+    MODES = [
+        (PracticeSession.Mode.TUTOR, "Tutor: feedback after each question"),
+        (PracticeSession.Mode.TIMED, "Timed mock interview: 90 s a question, results at the end"),
+    ]
+
+    sections = forms.ModelMultipleChoiceField(
+        queryset=Section.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None chosen: the whole bank.",
+    )
+    subsections = forms.ModelMultipleChoiceField(
+        queryset=Subsection.objects.select_related("section"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    difficulties = forms.MultipleChoiceField(
+        choices=Difficulty.choices,
+        initial=[d.value for d in Difficulty],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Pick at least one difficulty."},
+    )
+    pool = forms.ChoiceField(
+        label="Which questions", choices=Pool.choices, initial=Pool.ALL, widget=forms.RadioSelect
+    )
+    size = forms.IntegerField(label="How many", min_value=1, max_value=MAX_SESSION_SIZE, initial=20)
+    mode = forms.ChoiceField(
+        choices=MODES, initial=PracticeSession.Mode.TUTOR, widget=forms.RadioSelect
+    )

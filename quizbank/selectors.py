@@ -14,6 +14,7 @@ from .models import (
     Attempt,
     Choice,
     PracticeSession,
+    ProblemReport,
     Question,
     QuestionProgress,
     Section,
@@ -120,6 +121,10 @@ class ItemState:
     def is_last(self) -> bool:
         return self.item.position >= self.session.size
 
+    @property
+    def key_id(self) -> int | None:
+        return next((c.pk for c in self.choices if c.correct), None)
+
 
 def item_state(*, user: User, session_id: int, position: int) -> ItemState:
     """One item of the user's own session (404 otherwise), its choices in the
@@ -162,12 +167,77 @@ def first_unanswered_position(*, session: PracticeSession) -> int | None:
     )
 
 
-def session_summary(*, user: User, session_id: int) -> tuple[PracticeSession, list[SessionItem]]:
-    session = session_for(user=user, session_id=session_id)
+@dataclass
+class SummaryItem:
+    item: SessionItem
+    attempt: Attempt | None
+    choices: list[Choice]
+
+
+@dataclass
+class Summary:
+    items: list[SummaryItem]
+
+    @property
+    def answered(self) -> int:
+        return sum(1 for i in self.items if i.attempt)
+
+    @property
+    def correct(self) -> int:
+        return sum(1 for i in self.items if i.attempt and i.attempt.correct)
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+    @property
+    def time_label(self) -> str:
+        minutes, seconds = divmod(round(self.time_ms / 1000), 60)
+        return f"{minutes} min {seconds} s" if minutes else f"{seconds} s"
+
+    @property
+    def time_ms(self) -> int:
+        return sum(
+            i.item.time_spent_ms or (i.attempt.time_taken_ms if i.attempt else 0) or 0
+            for i in self.items
+        )
+
+
+def session_summary(*, session: PracticeSession) -> Summary:
+    """Every item of the session with its attempt and its choices (in the
+    learner's order): three queries whatever the session's size."""
     items = list(
         session.items.select_related("question__subsection", "attempt__choice").order_by("position")
     )
-    return session, items
+    by_id = {c.pk: c for c in Choice.objects.filter(question__in=[i.question_id for i in items])}
+    return Summary(
+        [
+            SummaryItem(
+                item=i,
+                attempt=getattr(i, "attempt", None),
+                choices=[by_id[pk] for pk in i.choice_order if pk in by_id],
+            )
+            for i in items
+        ]
+    )
+
+
+def timed_grid(*, session: PracticeSession) -> list[dict]:
+    """Each item's number, whether it has an answer, and whether it is marked."""
+    return list(session.items.order_by("position").values("position", "marked", "response_id"))
+
+
+def reports_of(*, user: User, limit: int = 5):
+    """The learner's latest problem reports, with what editors decided."""
+    return list(
+        ProblemReport.objects.filter(user=user)
+        .select_related("question")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def user_totals(user: User) -> dict[str, int]:
@@ -176,4 +246,98 @@ def user_totals(user: User) -> dict[str, int]:
         correct=Count("pk", filter=Q(correct=True)),
         questions=Count("question", distinct=True),
         sessions=Count("item__session", distinct=True),
+    )
+
+
+def missed(*, user: User) -> list[QuestionProgress]:
+    """Questions the learner's last answer got wrong, in syllabus order, each
+    with that last choice."""
+    return list(
+        QuestionProgress.objects.filter(
+            user=user, last_correct=False, question__status=Question.Status.PUBLISHED
+        )
+        .select_related("question__subsection__section", "last_choice")
+        .order_by(
+            "question__subsection__section__position",
+            "question__subsection__position",
+            "question__position",
+        )
+    )
+
+
+def flagged(*, user: User) -> list[Annotation]:
+    return list(
+        Annotation.objects.filter(
+            user=user, flagged=True, question__status=Question.Status.PUBLISHED
+        )
+        .select_related("question__subsection__section")
+        .order_by(
+            "question__subsection__section__position",
+            "question__subsection__position",
+            "question__position",
+        )
+    )
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as one learner sees it outside a session: their record of it."""
+
+    question: Question
+    choices: list[Choice]
+    progress: QuestionProgress | None
+    annotation: Annotation | None
+    peers: "PeerStats"
+
+
+def question_for(*, user: User, external_id: str) -> QuestionView:
+    question = get_object_or_404(
+        Question.objects.published().select_related("subsection__section"),
+        external_id=external_id,
+    )
+    return QuestionView(
+        question=question,
+        choices=list(question.choices.all()),
+        progress=QuestionProgress.objects.filter(user=user, question=question)
+        .select_related("last_choice")
+        .first(),
+        annotation=Annotation.objects.filter(user=user, question=question).first(),
+        peers=peer_stats(question=question),
+    )
+
+
+def annotation_for(*, user: User, question: Question) -> Annotation | None:
+    return Annotation.objects.filter(user=user, question=question).first()
+
+
+@dataclass(frozen=True)
+class PeerStats:
+    """How everyone answered a question: share per option and success rate."""
+
+    total: int
+    by_choice: dict[int | None, int]
+
+    def share(self, choice_id: int | None) -> int:
+        return round(100 * self.by_choice.get(choice_id, 0) / self.total) if self.total else 0
+
+    def success(self, key_id: int) -> int:
+        return self.share(key_id)
+
+
+def peer_stats(*, question: Question) -> PeerStats:
+    rows = Attempt.objects.filter(question=question).values("choice").annotate(n=Count("pk"))
+    by_choice = {r["choice"]: r["n"] for r in rows}
+    return PeerStats(total=sum(by_choice.values()), by_choice=by_choice)
+
+
+def history(*, user: User):
+    """The learner's sessions, newest first, each with its score (a queryset to page)."""
+    return (
+        PracticeSession.objects.filter(user=user)
+        .select_related("subsection")
+        .annotate(
+            answered=Count("items__attempt"),
+            correct=Count("items__attempt", filter=Q(items__attempt__correct=True)),
+        )
+        .order_by("-created_at", "-pk")
     )

@@ -281,6 +281,7 @@ def timed_respond(
     SessionItem.objects.filter(pk=item.pk, session=session).update(
         response_id=choice_id, marked=marked
     )
+    _time_current_item(session, now, None)  # the clock restarts on the next item shown
     return True
 
 

@@ -1,4 +1,4 @@
-"""Practice pages. Thin: forms validate, services write, selectors read.
+"""Learner pages. Thin: forms validate, services write, selectors read.
 
 Each page is one template; when htmx swaps a region, the view renders just
 that partial (`page.html#region`), so every URL also works without JavaScript.
@@ -6,21 +6,55 @@ that partial (`page.html#region`), so every URL also works without JavaScript.
 
 from dataclasses import replace
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
-from .forms import AnswerForm, StartForm
-from .models import Section, Subsection
+from . import analytics, charts, selectors, services
+from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
+from .models import Choice, Question, Section, Subsection
+from .selectors import Pool
+
+
+def _partial(request: HttpRequest, template: str, region: str) -> str:
+    """`template#region` when htmx asked to swap that region, else the whole page."""
+    if request.htmx and request.htmx.target == region:
+        return f"{template}#{region}"
+    return template
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("catalogue")
+        return redirect("dashboard")
     return render(request, "quizbank/home.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    masteries = analytics.mastery_by_subsection(user=user)
+    for m in masteries:
+        m.bar = charts.mastery_bar(m)
+    activity = analytics.activity(user=user)
+    context = {
+        "overview": analytics.overview(user=user),
+        "masteries": masteries,
+        "weak": analytics.weak_topics(masteries),
+        "activity": activity,
+        "heatmap": charts.heatmap(activity),
+        "trend": charts.trend(analytics.accuracy_trend(user=user)),
+        "confidently_wrong": analytics.confidently_wrong(user=user),
+        "misconceptions": analytics.misconceptions(user=user),
+        "standings": analytics.percentile_by_section(user=user),
+        "reports": selectors.reports_of(user=user),
+    }
+    return render(request, "quizbank/dashboard.html", context)
 
 
 @login_required
@@ -55,41 +89,248 @@ def practice_start(request: HttpRequest, section: str, subsection: str | None = 
 
 
 @login_required
+@require_POST
+def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
+    """One click from Review missed, Flagged or a weak topic: a session over them."""
+    subsection = None
+    if request.POST.get("subsection"):
+        subsection = get_object_or_404(Subsection, pk=_int(request.POST["subsection"]))
+    titles = {
+        Pool.MISSED: "Missed questions",
+        Pool.FLAGGED: "Flagged questions",
+        Pool.ALL: "Weak topic",
+    }
+    if pool not in titles:
+        return HttpResponse("Unknown pool.", status=404)
+    try:
+        session = services.session_start(
+            user=request.user,
+            subsection=subsection,
+            pool=pool,
+            size=services.MAX_SESSION_SIZE if pool != Pool.ALL else 10,
+            title=f"{titles[pool]}: {subsection}" if subsection else titles[pool],
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("missed" if pool == Pool.MISSED else "flagged")
+    return redirect("session-item", session.pk, 1)
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+@login_required
+def custom_test(request: HttpRequest) -> HttpResponse:
+    """The builder. As the form changes, htmx asks for the match count only."""
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = CustomTestForm(data)
+    matching = None
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        questions = selectors.questions_in_pool(
+            user=request.user,
+            pool=d["pool"],
+            sections=d["sections"],
+            subsections=d["subsections"],
+            difficulties=d["difficulties"],
+        )
+        matching = questions.count()
+        if request.method == "POST":
+            try:
+                session = services.session_start(
+                    user=request.user,
+                    size=d["size"],
+                    pool=d["pool"],
+                    mode=d["mode"],
+                    sections=d["sections"],
+                    subsections=d["subsections"],
+                    difficulties=d["difficulties"],
+                    title=_custom_title(d),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("session-item", session.pk, 1)
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(
+        request,
+        _partial(request, "quizbank/custom.html", "match-count"),
+        {"form": form, "matching": matching, "pools": Pool},
+        status=status,
+    )
+
+
+def _custom_title(d: dict) -> str:
+    scope = [s.title for s in d["sections"]] + [s.number for s in d["subsections"]]
+    pool = "" if d["pool"] == Pool.ALL else f"{Pool(d['pool']).label.split(':')[0]} · "
+    return f"{pool}{', '.join(scope) or 'Whole bank'}"
+
+
+@login_required
+def missed(request: HttpRequest) -> HttpResponse:
+    return render(request, "quizbank/missed.html", {"rows": selectors.missed(user=request.user)})
+
+
+@login_required
+def flagged(request: HttpRequest) -> HttpResponse:
+    rows = selectors.flagged(user=request.user)
+    return render(request, "quizbank/flagged.html", {"rows": rows})
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.history(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "quizbank/history.html", {"page": page})
+
+
+# Questions outside a session: review, flag, note, report --------------------------
+
+
+@login_required
+def question_detail(request: HttpRequest, external_id: str) -> HttpResponse:
+    view = selectors.question_for(user=request.user, external_id=external_id)
+    return render(
+        request, "quizbank/question_detail.html", {"view": view, "note_form": _note_form(view)}
+    )
+
+
+def _note_form(view) -> NoteForm:
+    return NoteForm(initial={"note": view.annotation.note if view.annotation else ""})
+
+
+def _annotation_response(request, question: Question, annotation, note_form=None, status=200):
+    context = {
+        "question": question,
+        "annotation": annotation,
+        "note_form": note_form or NoteForm(initial={"note": annotation.note if annotation else ""}),
+    }
+    if request.htmx:
+        return render(request, "quizbank/annotation.html#annotation", context, status=status)
+    if status != 200:
+        return render(request, "quizbank/annotation.html", context, status=status)
+    return redirect(request.POST.get("next") or question_url(question))
+
+
+def question_url(question: Question) -> str:
+    return reverse("question-detail", args=[question.external_id])
+
+
+@login_required
+@require_POST
+def question_flag(request: HttpRequest, external_id: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.published(), external_id=external_id)
+    annotation = services.annotation_save(
+        user=request.user, question=question, flagged=request.POST.get("flagged") == "1"
+    )
+    return _annotation_response(request, question, annotation)
+
+
+@login_required
+@require_POST
+def question_note(request: HttpRequest, external_id: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.published(), external_id=external_id)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        annotation = selectors.annotation_for(user=request.user, question=question)
+        return _annotation_response(request, question, annotation, form, status=400)
+    annotation = services.annotation_save(
+        user=request.user, question=question, note=form.cleaned_data["note"]
+    )
+    return _annotation_response(request, question, annotation)
+
+
+@login_required
+@require_POST
+def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
+    question = get_object_or_404(Question.objects.published(), external_id=external_id)
+    form = ReportForm(request.POST)
+    choice = None
+    if form.is_valid() and form.cleaned_data.get("choice"):
+        choice = Choice.objects.filter(question=question, pk=form.cleaned_data["choice"]).first()
+    if form.is_valid():
+        services.report_create(
+            user=request.user, question=question, reason=form.cleaned_data["reason"], choice=choice
+        )
+    template = _partial(request, "quizbank/report.html", "report")
+    context = {"question": question, "form": form, "sent": form.is_valid()}
+    if not request.htmx and form.is_valid():
+        messages.success(request, "Thanks: an editor will look at it.")
+        return redirect(request.POST.get("next") or question_url(question))
+    return render(request, template, context, status=200 if form.is_valid() else 400)
+
+
+# Sessions ------------------------------------------------------------------------------
+
+
+@login_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
-    position = selectors.first_unanswered_position(session=session)
-    if position is None:
+    if session.finished_at or (session.is_timed and timezone.now() >= session.deadline):
         return redirect("session-summary", session.pk)
+    position = selectors.first_unanswered_position(session=session) or 1
     return redirect("session-item", session.pk, position)
 
 
 def _render_item(request, state, form=None, status=200) -> HttpResponse:
-    template = "quizbank/question.html"
-    if request.htmx and request.htmx.target == "practice":
-        template += "#practice"
-    context = {"state": state, "form": form}
+    annotation = selectors.annotation_for(user=request.user, question=state.question)
+    context = {
+        "state": state,
+        "form": form,
+        "question": state.question,
+        "annotation": annotation,
+        "note_form": NoteForm(initial={"note": annotation.note if annotation else ""}),
+    }
+    if state.attempt is not None:  # feedback: how others answered, and a way to report
+        context |= {
+            "peers": selectors.peer_stats(question=state.question),
+            "report_form": ReportForm(),
+        }
+    template = _partial(request, "quizbank/question.html", "practice")
     return render(request, template, context, status=status)
 
 
 @login_required
 def session_item(request: HttpRequest, session_id: int, position: int) -> HttpResponse:
     state = selectors.item_state(user=request.user, session_id=session_id, position=position)
+    if state.session.is_timed:
+        return _timed_item(request, state)
     if state.attempt is None:
         services.item_present(item=state.item)
     return _render_item(request, state)
+
+
+def _timed_item(request, state, form=None, status=200) -> HttpResponse:
+    session = state.session
+    if session.finished_at or timezone.now() >= session.deadline:
+        services.timed_finish(user=request.user, session_id=session.pk)
+        return redirect("session-summary", session.pk)
+    services.timed_visit(user=request.user, session_id=session.pk, item=state.item)
+    grid = selectors.timed_grid(session=session)
+    return render(
+        request, "quizbank/timed.html", {"state": state, "grid": grid, "form": form}, status=status
+    )
 
 
 @login_required
 @require_POST
 def session_answer(request: HttpRequest, session_id: int, position: int) -> HttpResponse:
     state = selectors.item_state(user=request.user, session_id=session_id, position=position)
+    if state.session.is_timed:
+        return _timed_respond(request, state)
     form = AnswerForm(request.POST, choice_ids=state.item.choice_order)
     if state.attempt is None:
         if not form.is_valid():
             return _render_item(request, state, form=form, status=400)
         try:
             attempt = services.attempt_record(
-                user=request.user, item=state.item, choice_id=form.cleaned_data["choice"]
+                user=request.user,
+                item=state.item,
+                choice_id=form.chosen,
+                confidence=form.cleaned_data["confidence"],
             )
         except ValidationError as exc:
             form.add_error("choice", exc)
@@ -102,16 +343,43 @@ def session_answer(request: HttpRequest, session_id: int, position: int) -> Http
     return _render_item(request, state)
 
 
+def _timed_respond(request, state) -> HttpResponse:
+    session, item = state.session, state.item
+    form = TimedResponseForm(request.POST, choice_ids=item.choice_order)
+    if not form.is_valid():
+        return _timed_item(request, state, form=form, status=400)
+    kept = services.timed_respond(
+        user=request.user,
+        session_id=session.pk,
+        item=item,
+        choice_id=form.cleaned_data["choice"],
+        marked=form.cleaned_data["marked"],
+    )
+    go = form.cleaned_data["go"]
+    if not kept or go == "finish":
+        services.timed_finish(user=request.user, session_id=session.pk)
+        return redirect("session-summary", session.pk)
+    target = {"next": item.position + 1, "prev": item.position - 1}.get(go, _int(go))
+    target = min(max(target or item.position, 1), session.size)
+    return redirect("session-item", session.pk, target)
+
+
+@login_required
+@require_POST
+def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_for(user=request.user, session_id=session_id)
+    if session.is_timed:
+        services.timed_finish(user=request.user, session_id=session.pk)
+    return redirect("session-summary", session.pk)
+
+
 @login_required
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
-    session, items = selectors.session_summary(user=request.user, session_id=session_id)
-    answered = [i for i in items if getattr(i, "attempt", None)]
-    correct = sum(1 for i in answered if i.attempt.correct)
-    context = {
-        "session": session,
-        "items": items,
-        "answered": len(answered),
-        "correct": correct,
-        "percent": round(100 * correct / len(answered)) if answered else 0,
-    }
-    return render(request, "quizbank/summary.html", context)
+    session = selectors.session_for(user=request.user, session_id=session_id)
+    if session.is_timed and not session.finished_at:
+        if timezone.now() < session.deadline:
+            return redirect("session-item", session.pk, 1)
+        session = services.timed_finish(user=request.user, session_id=session.pk)
+    summary = selectors.session_summary(session=session)
+    template = "quizbank/results.html" if session.is_timed else "quizbank/summary.html"
+    return render(request, template, {"session": session, "summary": summary})

@@ -29,23 +29,71 @@
     return target.closest("input[type=text], input[type=email], input[type=password], textarea, select, [contenteditable]");
   }
 
-  // 1-4 pick an option, Enter submits, N goes to the next question.
+  function pick(form, key) {
+    var radio = form.querySelectorAll("input[type=radio][name=choice]")[Number(key) - 1];
+    if (radio) { radio.checked = true; radio.focus(); return true; }
+    return false;
+  }
+
+  // Tutor: 1-4 pick, S/G sure or guess, Enter checks, ? "I don't know", N next.
+  // Timed: 1-4 pick, M marks for review, Enter saves and goes next.
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
     var practice = document.getElementById("practice");
     if (!practice) return;
+    var key = event.key;
+    var timed = practice.querySelector("#timed-form");
+    if (timed) {
+      if (/^[1-4]$/.test(key) && pick(timed, key)) event.preventDefault();
+      else if (key === "m" || key === "M") {
+        var mark = timed.querySelector("input[name=marked]");
+        if (mark) { mark.checked = !mark.checked; event.preventDefault(); }
+      } else if (key === "Enter" && !event.target.closest("button, a")) {
+        var next = timed.querySelector("button[value=next]");
+        if (next) { timed.requestSubmit(next); event.preventDefault(); }
+      }
+      return;
+    }
     var form = practice.querySelector("form[data-answer-form]");
-    if (form && /^[1-4]$/.test(event.key)) {
-      var radios = form.querySelectorAll("input[type=radio][name=choice]");
-      var radio = radios[Number(event.key) - 1];
-      if (radio) { radio.checked = true; radio.focus(); event.preventDefault(); }
-    } else if (form && event.key === "Enter" && !event.target.closest("button, a")) {
+    if (form && /^[1-4]$/.test(key)) {
+      if (pick(form, key)) event.preventDefault();
+    } else if (form && (key === "s" || key === "g" || key === "S" || key === "G")) {
+      var level = form.querySelector("input[name=confidence][value=" + (key.toLowerCase() === "s" ? "sure" : "guess") + "]");
+      if (level) { level.checked = true; event.preventDefault(); }
+    } else if (form && key === "?") {
+      var unsure = form.querySelector("button[name=dont_know]");
+      if (unsure) { form.requestSubmit(unsure); event.preventDefault(); }
+    } else if (form && key === "Enter" && !event.target.closest("button, a, textarea")) {
       if (form.querySelector("input[name=choice]:checked")) { form.requestSubmit(); event.preventDefault(); }
-    } else if (!form && (event.key === "n" || event.key === "N")) {
-      var next = practice.querySelector("[data-next]");
-      if (next) { next.click(); event.preventDefault(); }
+    } else if (!form && (key === "n" || key === "N")) {
+      var link = practice.querySelector("[data-next]");
+      if (link) { link.click(); event.preventDefault(); }
     }
   });
+
+  // Buttons that need a second thought (submit a timed test early).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) event.preventDefault();
+  });
+
+  // Timed tests: the deadline is the server's; this only shows it and, at zero,
+  // opens the results (the server ends the test there).
+  function startCountdown() {
+    var box = document.querySelector("[data-deadline]");
+    if (!box) return;
+    var out = box.querySelector("[data-countdown]");
+    var deadline = Date.parse(box.dataset.deadline);
+    function tick() {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var m = Math.floor(left / 60), s = left % 60;
+      out.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+      if (left <= 60) box.querySelector(".timer").classList.add("low");
+      if (left === 0) { window.location.assign(box.dataset.expiredUrl); return; }
+      window.setTimeout(tick, 1000 - (Date.now() % 1000));
+    }
+    tick();
+  }
 
   // After htmx swaps the practice region, move focus to its heading for screen readers
   // and keyboard users, and keep the theme button label right.
@@ -59,6 +107,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     syncToggle();
+    startCountdown();
     var tz = document.querySelector("input[name=timezone][type=hidden]");
     if (tz && !tz.value && window.Intl) {
       try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* ignore */ }

@@ -1,0 +1,181 @@
+"""Every learner page and POST costs a fixed number of queries: the same for a
+learner with 10 answers as for one with 20,000."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from quizbank import services
+from quizbank.models import Attempt, Choice, PracticeSession, Question
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+HISTORIES = [10, 20_000]
+
+
+def seed_history(user, questions, n: int) -> None:
+    """n answers over the last 200 days, a third wrong, some sure, some guesses."""
+    rng = random.Random(n)
+    choices = {}
+    for c in Choice.objects.filter(question__in=questions):
+        choices.setdefault(c.question_id, []).append(c)
+    now = timezone.now()
+    rows = []
+    for i in range(n):
+        q = questions[i % len(questions)]
+        correct = i % 3 != 0
+        choice = next(c for c in choices[q.pk] if c.correct == correct)
+        rows.append(
+            Attempt(
+                user=user,
+                question=q,
+                choice=choice,
+                correct=correct,
+                confidence=rng.choice(["", "sure", "guess"]),
+                time_taken_ms=9000,
+                created_at=now - timedelta(minutes=rng.randrange(200 * 24 * 60)),
+            )
+        )
+    Attempt.objects.bulk_create(rows, batch_size=5000)
+    services.progress_rebuild(user=user)
+    for q in questions[:3]:
+        services.annotation_save(user=user, question=q, flagged=True, note="n")
+    for _ in range(3):
+        services.session_start(user=user, size=5)
+
+
+@pytest.fixture
+def bank(db):
+    subsections = [SubsectionFactory() for _ in range(4)]
+    return [QuestionFactory(subsection=subsections[i % 4]) for i in range(40)]
+
+
+@pytest.fixture(params=HISTORIES, ids=lambda n: f"{n}-answers")
+def learner(request, client, bank):
+    user = UserFactory()
+    seed_history(user, bank, request.param)
+    for other in range(3):  # peers for percentiles and peer shares
+        seed_history(UserFactory(), bank, 30 + other)
+    client.force_login(user)
+    return client, user
+
+
+def answered_before(user, mode=PracticeSession.Mode.TUTOR):
+    """A session over questions the learner has answered before (in both
+    histories), so the two runs do the same work per answer."""
+    ids = list(Question.objects.order_by("pk").values_list("pk", flat=True)[:5])
+    return services.session_create(user=user, question_ids=ids, title="Again", mode=mode)
+
+
+PAGES = {
+    "dashboard": (lambda u: reverse("dashboard"), 15),
+    "catalogue": (lambda u: reverse("catalogue"), 6),
+    "missed": (lambda u: reverse("missed"), 4),
+    "flagged": (lambda u: reverse("flagged"), 4),
+    "history": (lambda u: reverse("history"), 5),
+    "custom": (lambda u: reverse("custom-test"), 5),
+    "question": (
+        lambda u: reverse("question-detail", args=[Question.objects.first().external_id]),
+        8,
+    ),
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_query_count(learner, django_assert_num_queries, page):
+    client, user = learner
+    url, expected = PAGES[page]
+    url = url(user)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_custom_count_partial_query_count(learner, django_assert_num_queries, bank):
+    client, _ = learner
+    data = {
+        "sections": [bank[0].subsection.section_id],
+        "difficulties": ["medium"],
+        "pool": "missed",
+        "size": 5,
+        "mode": "tutor",
+    }
+    with django_assert_num_queries(4):
+        client.get(
+            reverse("custom-test"), data, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="match-count"
+        )
+
+
+def test_custom_start_query_count(learner, django_assert_num_queries, bank):
+    client, _ = learner
+    data = {"difficulties": ["medium"], "pool": "all", "size": 5, "mode": "timed"}
+    with django_assert_num_queries(9):
+        response = client.post(reverse("custom-test"), data)
+    assert response.status_code == 302
+
+
+def test_tutor_item_and_answer_query_counts(learner, django_assert_num_queries):
+    client, user = learner
+    session = answered_before(user)
+    url = reverse("session-item", args=[session.pk, 1])
+    client.get(url)
+    with django_assert_num_queries(7):
+        client.get(url)
+    item = session.items.get(position=1)
+    key = item.question.choices.get(correct=True)
+    with django_assert_num_queries(22):
+        client.post(
+            reverse("session-answer", args=[session.pk, 1]),
+            {"choice": key.pk},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="practice",
+        )
+
+
+def test_timed_item_respond_and_results_query_counts(learner, django_assert_num_queries):
+    client, user = learner
+    session = answered_before(user, PracticeSession.Mode.TIMED)
+    url = reverse("session-item", args=[session.pk, 2])
+    with django_assert_num_queries(11):
+        client.get(url)
+    choice = session.items.get(position=2).question.choices.first()
+    with django_assert_num_queries(11):
+        client.post(
+            reverse("session-answer", args=[session.pk, 2]), {"choice": choice.pk, "go": "next"}
+        )
+    # Ending the test writes one attempt for the answered item: the cost grows
+    # with the test's size (at most 100 items), never with the history.
+    with django_assert_num_queries(17):
+        client.post(reverse("session-finish", args=[session.pk]))
+    with django_assert_num_queries(6):
+        client.get(reverse("session-summary", args=[session.pk]))
+
+
+def test_annotation_and_report_posts_query_counts(learner, django_assert_num_queries):
+    client, _ = learner
+    q = Question.objects.last()
+    with django_assert_num_queries(10):
+        client.post(
+            reverse("question-flag", args=[q.external_id]), {"flagged": "1"}, HTTP_HX_REQUEST="true"
+        )
+    with django_assert_num_queries(7):
+        client.post(
+            reverse("question-note", args=[q.external_id]), {"note": "x"}, HTTP_HX_REQUEST="true"
+        )
+    with django_assert_num_queries(6):
+        client.post(
+            reverse("question-report", args=[q.external_id]),
+            {"reason": "typo"},
+            HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET="report",
+        )
+
+
+def test_pool_start_query_count(learner, django_assert_num_queries):
+    client, _ = learner
+    with django_assert_num_queries(8):
+        response = client.post(reverse("pool-start", args=["missed"]))
+    assert response.status_code == 302
