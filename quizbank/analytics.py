@@ -21,6 +21,7 @@ from .models import Attempt, Confidence, Question, QuestionProgress, Section, Su
 RECENT_DAYS, OLDER_DAYS = 30, 90
 Z90 = 1.645  # two-sided 90% interval
 MIN_ATTEMPTS_FOR_WEAK = 3
+WEAK_BELOW = 0.75  # a topic whose estimate is at or above this is not "weak"
 HEATMAP_WEEKS = 26
 TREND_WEEKS = 12
 
@@ -102,7 +103,7 @@ def mastery_by_subsection(*, user: User) -> list[Mastery]:
 def weak_topics(masteries: list[Mastery], limit: int = 5) -> list[Mastery]:
     """Subsections the evidence says are weakest: ranked by the top of the
     interval, so a topic is listed only when even its optimistic estimate is low."""
-    tried = [m for m in masteries if m.attempts >= MIN_ATTEMPTS_FOR_WEAK]
+    tried = [m for m in masteries if m.attempts >= MIN_ATTEMPTS_FOR_WEAK and m.mean < WEAK_BELOW]
     return sorted(tried, key=lambda m: (m.high, m.mean))[:limit]
 
 
@@ -215,46 +216,48 @@ def accuracy_trend(*, user: User) -> list[TrendPoint]:
     ]
 
 
-def confidently_wrong(*, user: User, limit: int = 5) -> list[dict]:
-    """Subsections where the learner most often said "sure" and was wrong."""
-    return list(
-        Attempt.objects.filter(user=user, confidence=Confidence.SURE)
-        .values(
-            "question__subsection",
-            number=F("question__subsection__number"),
-            title=F("question__subsection__title"),
-            section_slug=F("question__subsection__section__slug"),
-            slug=F("question__subsection__slug"),
-        )
-        .annotate(
-            sure=Count("pk"),
-            wrong=Count("pk", filter=Q(correct=False)),
-        )
+# "What you get wrong now": the confidence and misconception panels read the
+# last half year only.
+RECENT_MISTAKES_DAYS = 180
+
+
+def confidently_wrong(*, user: User, subsections: dict[int, Subsection], limit: int = 5):
+    """Subsections where the learner most often said "sure" and was wrong,
+    as (subsection, sure answers, wrong ones)."""
+    since = timezone.now() - timedelta(days=RECENT_MISTAKES_DAYS)
+    rows = (
+        Attempt.objects.filter(user=user, confidence=Confidence.SURE, created_at__gte=since)
+        .values(sub=F("question__subsection"))
+        .annotate(sure=Count("pk"), wrong=Count("pk", filter=Q(correct=False)))
         .filter(wrong__gt=0)
         .order_by("-wrong", "-sure")[:limit]
     )
+    return [(subsections[r["sub"]], r["sure"], r["wrong"]) for r in rows]
 
 
 def misconceptions(*, user: User, limit: int = 5) -> list[dict]:
-    """The wrong beliefs (choice misconception slugs) the learner fell for most,
-    each with the questions that showed it."""
-    wrong = Attempt.objects.filter(user=user, correct=False).exclude(choice__misconception="")
+    """The wrong beliefs (choice misconception slugs) the learner fell for most
+    lately, each with the questions that showed it."""
+    since = timezone.now() - timedelta(days=RECENT_MISTAKES_DAYS)
+    wrong = Attempt.objects.filter(user=user, correct=False, created_at__gte=since).exclude(
+        choice__misconception=""
+    )
     top = list(
         wrong.values(slug=F("choice__misconception"))
-        .annotate(n=Count("pk"), questions=Count("question", distinct=True))
+        .annotate(n=Count("pk"))
         .order_by("-n", "slug")[:limit]
     )
     slugs = [t["slug"] for t in top]
-    shown: dict[str, dict[int, str]] = {s: {} for s in slugs}
-    for slug, qid, ext in (
+    shown: dict[str, set[str]] = {s: set() for s in slugs}
+    for slug, ext in (
         wrong.filter(choice__misconception__in=slugs)
-        .values_list("choice__misconception", "question_id", "question__external_id")
+        .values_list("choice__misconception", "question__external_id")
         .distinct()
     ):
-        shown[slug][qid] = ext
+        shown[slug].add(ext)
     for t in top:
         t["label"] = t["slug"].replace("-", " ")
-        t["question_ids"] = sorted(shown[t["slug"]].values())[:5]
+        t["question_ids"] = sorted(shown[t["slug"]])[:5]
     return top
 
 

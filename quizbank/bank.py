@@ -304,6 +304,57 @@ def load_bank(*, directory: Path) -> LoadReport:
     return report
 
 
+@dataclass
+class BankPlan:
+    """What loading `bank` onto the database would do, question by question."""
+
+    created: list[str]
+    updated: list[tuple[str, list[str]]]  # (id, the fields that differ)
+    restored: list[str]
+    unchanged: list[str]
+
+    @property
+    def report(self) -> LoadReport:
+        return LoadReport(
+            created=len(self.created),
+            updated=len(self.updated),
+            restored=len(self.restored),
+            unchanged=len(self.unchanged),
+        )
+
+
+def plan_bank(bank: Bank) -> BankPlan:
+    """The diff of `bank` against the database, without writing anything.
+
+    Questions the database holds but `bank` does not are left out: an import
+    of one subsection file merges onto the bank and retires nothing.
+    """
+    ids = [q.external_id for q in bank.questions]
+    current = {
+        q.external_id: q
+        for q in Question.objects.filter(external_id__in=ids)
+        .select_related("subsection")
+        .prefetch_related("choices")
+    }
+    plan = BankPlan(created=[], updated=[], restored=[], unchanged=[])
+    for data in bank.questions:
+        question = current.get(data.external_id)
+        if question is None:
+            plan.created.append(data.external_id)
+            continue
+        stored = _as_data(question)
+        if stored != data:
+            fields = [
+                f for f in data.__dataclass_fields__ if getattr(stored, f) != getattr(data, f)
+            ]
+            plan.updated.append((data.external_id, fields))
+        elif question.status != Question.Status.PUBLISHED:
+            plan.restored.append(data.external_id)
+        else:
+            plan.unchanged.append(data.external_id)
+    return plan
+
+
 # Exporting ------------------------------------------------------------------
 
 

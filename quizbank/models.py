@@ -228,6 +228,7 @@ class Attempt(models.Model):
             models.Index(fields=["user", "question", "-created_at"]),
             models.Index(fields=["user", "-created_at"]),
             models.Index(fields=["question", "choice"]),
+            models.Index(fields=["user", "confidence", "created_at"]),
         ]
 
     def __str__(self) -> str:

@@ -249,10 +249,10 @@ def user_totals(user: User) -> dict[str, int]:
     )
 
 
-def missed(*, user: User) -> list[QuestionProgress]:
+def missed(*, user: User) -> QuerySet[QuestionProgress]:
     """Questions the learner's last answer got wrong, in syllabus order, each
-    with that last choice."""
-    return list(
+    with that last choice (a queryset to page)."""
+    return (
         QuestionProgress.objects.filter(
             user=user, last_correct=False, question__status=Question.Status.PUBLISHED
         )

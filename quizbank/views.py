@@ -49,7 +49,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "activity": activity,
         "heatmap": charts.heatmap(activity),
         "trend": charts.trend(analytics.accuracy_trend(user=user)),
-        "confidently_wrong": analytics.confidently_wrong(user=user),
+        "confidently_wrong": analytics.confidently_wrong(
+            user=user, subsections={m.subsection.pk: m.subsection for m in masteries}
+        ),
         "misconceptions": analytics.misconceptions(user=user),
         "standings": analytics.percentile_by_section(user=user),
         "reports": selectors.reports_of(user=user),
@@ -172,7 +174,8 @@ def _custom_title(d: dict) -> str:
 
 @login_required
 def missed(request: HttpRequest) -> HttpResponse:
-    return render(request, "quizbank/missed.html", {"rows": selectors.missed(user=request.user)})
+    page = Paginator(selectors.missed(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "quizbank/missed.html", {"page": page})
 
 
 @login_required

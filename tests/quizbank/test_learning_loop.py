@@ -364,8 +364,8 @@ def test_confidently_wrong_and_misconceptions(user, subsection, questions):
     for item in session.items.all():
         wrong = item.question.choices.filter(correct=False).order_by("position").first()
         services.attempt_record(user=user, item=item, choice_id=wrong.pk, confidence="sure")
-    rows = analytics.confidently_wrong(user=user)
-    assert rows[0]["number"] == subsection.number and rows[0]["wrong"] == 2
+    rows = analytics.confidently_wrong(user=user, subsections={subsection.pk: subsection})
+    assert rows[0] == (subsection, 2, 2)
     top = analytics.misconceptions(user=user)
     assert top[0]["slug"] == "mistake-1" and top[0]["n"] == 2
     assert len(top[0]["question_ids"]) == 2

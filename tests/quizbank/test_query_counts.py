@@ -73,7 +73,7 @@ def answered_before(user, mode=PracticeSession.Mode.TUTOR):
 PAGES = {
     "dashboard": (lambda u: reverse("dashboard"), 15),
     "catalogue": (lambda u: reverse("catalogue"), 6),
-    "missed": (lambda u: reverse("missed"), 4),
+    "missed": (lambda u: reverse("missed"), 5),
     "flagged": (lambda u: reverse("flagged"), 4),
     "history": (lambda u: reverse("history"), 5),
     "custom": (lambda u: reverse("custom-test"), 5),
