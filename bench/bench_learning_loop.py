@@ -18,7 +18,7 @@ def seed(user, questions, keys, wrongs, n, rng, now):
     from quizbank.models import Attempt, QuestionProgress
 
     rows, progress = [], {}
-    for i in range(n):
+    for _ in range(n):
         q = questions[rng.randrange(len(questions))]
         correct = rng.random() < 0.7
         choice = keys[q] if correct else wrongs[q]
