@@ -75,7 +75,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, owned):
 
 
 def test_another_learner_gets_404_for_every_owned_url(client, owned):
-    owner, _, _, tutor, timed = owned
+    _, _, _, tutor, timed = owned
     client.force_login(UserFactory())
     before = Attempt.objects.count()
     for method, url in own_urls(tutor, timed):
