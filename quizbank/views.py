@@ -6,6 +6,7 @@ that partial (`page.html#region`), so every URL also works without JavaScript.
 
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +16,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
 
 from . import analytics, charts, selectors, services
 from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
 from .models import Choice, Question, Section, Subsection
 from .selectors import Pool
+
+
+def answer_rate(group: str, request: HttpRequest) -> str:
+    """Answers, notes, flags and reports per learner: generous for people,
+    tight enough to stop a script hammering the database."""
+    return settings.ANSWER_RATE
+
+
+limited = ratelimit(key="user", rate=answer_rate, method="POST", block=True)
 
 
 def _partial(request: HttpRequest, template: str, region: str) -> str:
@@ -92,6 +103,7 @@ def practice_start(request: HttpRequest, section: str, subsection: str | None = 
 
 @login_required
 @require_POST
+@limited
 def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
     """One click from Review missed, Flagged or a weak topic: a session over them."""
     subsection = None
@@ -224,6 +236,7 @@ def question_url(question: Question) -> str:
 
 @login_required
 @require_POST
+@limited
 def question_flag(request: HttpRequest, external_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), external_id=external_id)
     annotation = services.annotation_save(
@@ -234,6 +247,7 @@ def question_flag(request: HttpRequest, external_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited
 def question_note(request: HttpRequest, external_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), external_id=external_id)
     form = NoteForm(request.POST)
@@ -248,6 +262,7 @@ def question_note(request: HttpRequest, external_id: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited
 def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), external_id=external_id)
     form = ReportForm(request.POST)
@@ -320,6 +335,7 @@ def _timed_item(request, state, form=None, status=200) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited
 def session_answer(request: HttpRequest, session_id: int, position: int) -> HttpResponse:
     state = selectors.item_state(user=request.user, session_id=session_id, position=position)
     if state.session.is_timed:
@@ -369,6 +385,7 @@ def _timed_respond(request, state) -> HttpResponse:
 
 @login_required
 @require_POST
+@limited
 def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
     if session.is_timed:

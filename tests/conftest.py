@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
@@ -25,6 +26,13 @@ def browser_type_launch_args(browser_type_launch_args):
             "--disable-sync",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and cooldowns live in the (Redis) cache: start every test clean."""
+    cache.clear()
+    yield
 
 
 @pytest.fixture

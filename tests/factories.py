@@ -1,4 +1,5 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
@@ -16,8 +17,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
+        """A user whose email is already confirmed, as after clicking the link."""
         kwargs.setdefault("password", PASSWORD)
-        return model_class.objects.create_user(*args, **kwargs)
+        user = model_class.objects.create_user(*args, **kwargs)
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
 
 
 class SectionFactory(factory.django.DjangoModelFactory):

@@ -4,10 +4,11 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 from quizbank.models import Attempt
-from tests.factories import QuestionFactory, SubsectionFactory
+from tests.factories import PASSWORD, QuestionFactory, SubsectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -37,8 +38,12 @@ def test_sign_up_practise_and_see_the_score(page: Page, live_server, bank):
     page.get_by_label("Password:", exact=True).fill("a-long-pass-phrase")
     page.get_by_label("Password (again)").fill("a-long-pass-phrase")
     page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
+    page.goto(live_server.url + link)  # one click confirms and logs in
 
-    expect(page.get_by_role("heading", name="Practice")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
+    page.get_by_role("link", name="Practice", exact=True).click()
     page.get_by_role("link", name="Activation Functions").click()
     page.get_by_label("5", exact=True).check()
     page.get_by_role("button", name="Start practising").click()
@@ -80,14 +85,15 @@ def test_sign_up_practise_and_see_the_score(page: Page, live_server, bank):
     page.screenshot(path=str(SHOTS / "summary.png"), full_page=True)
 
 
-def test_practice_works_without_javascript(browser, live_server, bank, django_user_model):
+def test_practice_works_without_javascript(browser, live_server, bank):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    django_user_model.objects.create_user(email="nojs@example.com", password="a-long-pass")
+    user = UserFactory()
     page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill("nojs@example.com")
-    page.get_by_label("Password").fill("a-long-pass")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("link", name="Practice", exact=True).click()
     page.get_by_role("link", name="Activation Functions").click()
     page.get_by_role("button", name="Start practising").click()
     page.locator("#practice .option label").first.click()
