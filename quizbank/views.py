@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
@@ -227,11 +228,21 @@ def _annotation_response(request, question: Question, annotation, note_form=None
         return render(request, "quizbank/annotation.html#annotation", context, status=status)
     if status != 200:
         return render(request, "quizbank/annotation.html", context, status=status)
-    return redirect(request.POST.get("next") or question_url(question))
+    return _back(request, question_url(question))
 
 
 def question_url(question: Question) -> str:
     return reverse("question-detail", args=[question.external_id])
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    """Redirect to the form's `next` if it is a path on this site, else `default`
+    (never an arbitrary URL, and never a view name)."""
+    target = request.POST.get("next", "")
+    safe = target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return HttpResponseRedirect(target if safe else default)
 
 
 @login_required
@@ -277,7 +288,7 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
     context = {"question": question, "form": form, "sent": form.is_valid()}
     if not request.htmx and form.is_valid():
         messages.success(request, "Thanks: an editor will look at it.")
-        return redirect(request.POST.get("next") or question_url(question))
+        return _back(request, question_url(question))
     return render(request, template, context, status=200 if form.is_valid() else 400)
 
 

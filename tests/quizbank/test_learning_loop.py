@@ -390,3 +390,15 @@ def test_reporter_sees_the_outcome_on_the_dashboard(learner_client, user, questi
     )
     page = learner_client.get(reverse("dashboard")).content.decode()
     assert "Resolved" in page and "Fixed the typo" in page
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "dashboard", "javascript:alert(1)"]
+)
+def test_next_never_leaves_the_site_or_names_a_view(learner_client, questions, target):
+    q = questions[0]
+    response = learner_client.post(
+        reverse("question-flag", args=[q.external_id]), {"flagged": "1", "next": target}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("question-detail", args=[q.external_id])
