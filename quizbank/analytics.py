@@ -1,5 +1,8 @@
 """Dashboard reads: mastery with its uncertainty, weak topics, activity, trends.
 
+They read from the analytics database (a Postgres replica when
+DATABASE_REPLICA_URL is set, else the primary): a dashboard may lag a second.
+
 Every function costs a fixed number of queries, whatever the learner's history:
 aggregates run in the database over indexed rows and only summaries come back.
 """
@@ -13,6 +16,7 @@ from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
+from config.routers import analytics_db
 
 from .models import Attempt, Confidence, Question, QuestionProgress, Section, Subsection
 
@@ -80,7 +84,8 @@ def mastery_by_subsection(*, user: User) -> list[Mastery]:
     now = timezone.now()
     weight = _recency_weight(now)
     rows = (
-        Attempt.objects.filter(user=user)
+        Attempt.objects.using(analytics_db())
+        .filter(user=user)
         .values(sub=F("question__subsection"))
         .annotate(
             n=Count("pk"),
@@ -120,8 +125,10 @@ class Overview:
 
 
 def overview(*, user: User) -> Overview:
-    totals = QuestionProgress.objects.filter(user=user).aggregate(
-        seen=Count("pk"), attempts=Sum("attempts"), correct=Sum("correct_attempts")
+    totals = (
+        QuestionProgress.objects.using(analytics_db())
+        .filter(user=user)
+        .aggregate(seen=Count("pk"), attempts=Sum("attempts"), correct=Sum("correct_attempts"))
     )
     return Overview(
         seen=totals["seen"],
@@ -164,7 +171,8 @@ def activity(*, user: User) -> Activity:
     start = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
     since = timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time()), tz)
     rows = (
-        Attempt.objects.filter(user=user, created_at__gte=since)
+        Attempt.objects.using(analytics_db())
+        .filter(user=user, created_at__gte=since)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(n=Count("pk"))
@@ -202,7 +210,8 @@ def accuracy_trend(*, user: User) -> list[TrendPoint]:
     tz = user.tzinfo
     since = timezone.now() - timedelta(weeks=TREND_WEEKS)
     rows = (
-        Attempt.objects.filter(user=user, created_at__gte=since)
+        Attempt.objects.using(analytics_db())
+        .filter(user=user, created_at__gte=since)
         .annotate(week=TruncWeek("created_at", tzinfo=tz))
         .values("week")
         .annotate(n=Count("pk"), right=Count("pk", filter=Q(correct=True)))
@@ -226,7 +235,8 @@ def confidently_wrong(*, user: User, subsections: dict[int, Subsection], limit: 
     as (subsection, sure answers, wrong ones)."""
     since = timezone.now() - timedelta(days=RECENT_MISTAKES_DAYS)
     rows = (
-        Attempt.objects.filter(user=user, confidence=Confidence.SURE, created_at__gte=since)
+        Attempt.objects.using(analytics_db())
+        .filter(user=user, confidence=Confidence.SURE, created_at__gte=since)
         .values(sub=F("question__subsection"))
         .annotate(sure=Count("pk"), wrong=Count("pk", filter=Q(correct=False)))
         .filter(wrong__gt=0)
@@ -239,8 +249,10 @@ def misconceptions(*, user: User, limit: int = 5) -> list[dict]:
     """The wrong beliefs (choice misconception slugs) the learner fell for most
     lately, each with the questions that showed it."""
     since = timezone.now() - timedelta(days=RECENT_MISTAKES_DAYS)
-    wrong = Attempt.objects.filter(user=user, correct=False, created_at__gte=since).exclude(
-        choice__misconception=""
+    wrong = (
+        Attempt.objects.using(analytics_db())
+        .filter(user=user, correct=False, created_at__gte=since)
+        .exclude(choice__misconception="")
     )
     top = list(
         wrong.values(slug=F("choice__misconception"))
@@ -278,7 +290,8 @@ def percentile_by_section(*, user: User) -> list[Standing]:
     (learners with at least a few answers in the section in the last 90 days)."""
     since = timezone.now() - timedelta(days=OLDER_DAYS)
     rows = (
-        QuestionProgress.objects.filter(last_answered_at__gte=since)
+        QuestionProgress.objects.using(analytics_db())
+        .filter(last_answered_at__gte=since)
         .values("user", section=F("question__subsection__section"))
         .annotate(n=Sum("attempts"), right=Sum("correct_attempts"))
         .filter(n__gte=MIN_ANSWERS_FOR_RANK)
