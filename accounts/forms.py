@@ -23,8 +23,68 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """Profile and review settings. Settings left out of a POST keep their value,
+    so a form that edits only the name (or only the reminders) still saves."""
+
+    OPTIONAL = [
+        "day_rollover_hour",
+        "reminder_time",
+        "desired_retention",
+        "review_limit",
+        "new_limit",
+    ]
+
     class Meta:
         model = User
-        fields = ["display_name", "timezone"]
-        labels = {"display_name": "Display name", "timezone": "Time zone"}
-        help_texts = {"timezone": "Your streaks and daily goals are counted in this time zone."}
+        fields = [
+            "display_name",
+            "timezone",
+            "day_rollover_hour",
+            "reminders_enabled",
+            "reminder_time",
+            "desired_retention",
+            "review_limit",
+            "new_limit",
+        ]
+        labels = {
+            "display_name": "Display name",
+            "timezone": "Time zone",
+            "day_rollover_hour": "Your day starts at",
+            "reminders_enabled": "E-mail me when reviews are due",
+            "reminder_time": "Reminder time (your local time)",
+            "desired_retention": "Desired retention",
+        }
+        help_texts = {
+            "timezone": "Your day, due reviews and reminders are counted in this time zone.",
+            "day_rollover_hour": "Reviews done before this hour count for the day before.",
+            "desired_retention": (
+                "The chance of remembering an answer when it comes due, 0.80–0.95. "
+                "Higher means more reviews. A change applies from each question's next review."
+            ),
+            "review_limit": "At most this many reviews a day; the rest wait, most overdue first.",
+            "new_limit": "Unseen questions added to your daily review.",
+        }
+        widgets = {
+            "day_rollover_hour": forms.Select(choices=[(h, f"{h:02d}:00") for h in range(24)]),
+            "reminder_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "desired_retention": forms.NumberInput(
+                attrs={"step": "0.01", "min": "0.80", "max": "0.95"}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.OPTIONAL:
+            self.fields[name].required = False
+        # An unchecked box is absent from a POST too: only a form that shows the
+        # reminder settings (it sends `reminder_time`) may switch reminders off.
+        self._has_reminders = "reminder_time" in self.data
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.OPTIONAL:
+            if name not in self.errors and cleaned.get(name) in (None, ""):
+                cleaned[name] = getattr(self.instance, name)
+        if self.is_bound and not self._has_reminders:
+            cleaned["reminders_enabled"] = self.instance.reminders_enabled
+        return cleaned

@@ -1,7 +1,9 @@
 import zoneinfo
+from datetime import time
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
@@ -39,6 +41,22 @@ class User(AbstractUser):
     display_name = models.CharField(max_length=60, blank=True)
     # The learner's own day: streaks, "today" and reminders are counted in it.
     timezone = models.CharField(max_length=64, default="UTC", choices=timezone_choices)
+    # Spaced repetition: the learner's day starts at this local hour, not midnight,
+    # so a late-night session still counts as "today" (as in Anki).
+    day_rollover_hour = models.PositiveSmallIntegerField(
+        "day starts at", default=4, validators=[MaxValueValidator(23)]
+    )
+    reminders_enabled = models.BooleanField("e-mail me when reviews are due", default=True)
+    reminder_time = models.TimeField("reminder time", default=time(18, 0))
+    desired_retention = models.FloatField(
+        default=0.9, validators=[MinValueValidator(0.8), MaxValueValidator(0.95)]
+    )
+    review_limit = models.PositiveSmallIntegerField(
+        "reviews per day", default=200, validators=[MaxValueValidator(9999)]
+    )
+    new_limit = models.PositiveSmallIntegerField(
+        "new questions per day", default=10, validators=[MaxValueValidator(999)]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

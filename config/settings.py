@@ -7,9 +7,11 @@ are the local Postgres database `test` and the local Redis instead.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -33,24 +35,32 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "allauth",
     "allauth.account",
     "accounts",
     "quizbank",
     "srs",
+    "ops",
+    "simple_history",
+    "editorial",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # Ratelimited -> RATELIMIT_VIEW (429)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -64,8 +74,10 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "srs.context_processors.due",
             ],
         },
     },
@@ -80,6 +92,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A new connection costs ~2 ms here against ~0.1 ms for a query: keep them.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if replica := env("DATABASE_REPLICA_URL", default=""):
+    # Read-only replica for dashboard analytics (config/routers.py); unset = primary only.
+    DATABASES["replica"] = env.db_url_config(replica) | {
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache -----------------------------------------------------
@@ -97,6 +116,8 @@ else:
         }
     }
     CELERY_BROKER_URL = "filesystem://"
+    # The file cache is fine for one development machine; production uses Redis.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
     _queue = VAR_DIR / "celery-broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
@@ -109,15 +130,24 @@ CELERY_TASK_TIME_LIMIT = 60
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
+    "beat-heartbeat": {"task": "ops.tasks.beat_heartbeat", "schedule": 60.0},
     # srs: reminder dispatcher
+    "srs-dispatch-reminders": {"task": "srs.tasks.dispatch_reminders", "schedule": 15 * 60},
     # editorial: item-analysis refresh
+    "editorial-item-stats": {"task": "editorial.tasks.item_stats_refresh", "schedule": 15 * 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+# Spaced repetition: fuzz spreads review load; SRS_CLOCK_OFFSET (a timedelta)
+# moves srs's clock in tests and DEBUG only (srs/clock.py).
+SRS_ENABLE_FUZZ = True
+SRS_CLOCK_OFFSET = None
+SRS_REMINDER_RETRY_BASE = env.int("SRS_REMINDER_RETRY_BASE", default=60)
 
 # Auth and accounts -----------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -133,11 +163,36 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="none")
+# Mandatory verification is what lets sign-up answer the same way whether or
+# not an address is registered (the owner gets an email instead): no user
+# enumeration. One click on the emailed link confirms and logs in.
+ACCOUNT_EMAIL_VERIFICATION = env("ACCOUNT_EMAIL_VERIFICATION", default="mandatory")
+ACCOUNT_CONFIRM_EMAIL_ON_GET = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Sign-up and password reset are limited by allauth (per address, and per email
+# for resets); failed logins are throttled per account and per address by
+# django-axes, with a cool-off.
+ACCOUNT_RATE_LIMITS = {
+    "signup": "10/m/ip",
+    "reset_password": "10/m/ip,3/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "login_failed": "30/m/ip,20/5m/key",  # axes, below, locks sooner
+    "login": env("LOGIN_RATE", default="30/m/ip"),  # the load bench logs 50 in at once
+}
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one locks
+AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
+AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Answer, note, flag and report POSTs (django-ratelimit, on the shared cache).
+RATELIMIT_VIEW = "accounts.security.rate_limited"
+ANSWER_RATE = env("ANSWER_RATE", default="60/m")
 
 # Email -----------------------------------------------------------------------
 # EMAIL_URL (smtp+tls://user:pass@host:587, consolemail://) becomes Django 6.1's MAILERS.
@@ -190,6 +245,22 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 X_FRAME_OPTIONS = "DENY"
+# Scripts only from our own origin or with the per-request nonce: no inline
+# script can run. (Inline style attributes stay allowed; they cannot run code.)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # The question bank ---------------------------------------------------------------
 QUESTIONBANK_DIR = BASE_DIR / "fixtures" / "questionbank"

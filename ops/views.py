@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 
 from .selectors import health
@@ -16,3 +16,8 @@ def health_view(request) -> JsonResponse:
         "beat_age_seconds": h.beat_age_s,
     }
     return JsonResponse(body, status=200 if h.ok else 503)
+
+
+def ping(request) -> HttpResponse:
+    """A bare Django view: liveness, and the baseline the load benchmark divides by."""
+    return HttpResponse("pong", content_type="text/plain")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -8,7 +10,11 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_with_email_and_keep_the_browser_time_zone(client):
+def confirm_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", message.body)[1]
+
+
+def test_sign_up_confirm_by_email_and_keep_the_browser_time_zone(client):
     response = client.post(
         reverse("account_signup"),
         {
@@ -21,7 +27,9 @@ def test_sign_up_with_email_and_keep_the_browser_time_zone(client):
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
     assert user.timezone == "Pacific/Auckland"
-    assert client.get(reverse("catalogue")).status_code == 200  # signed in
+    assert client.get(reverse("catalogue")).status_code == 302  # not in until confirmed
+    client.get(confirm_link(mail.outbox[-1]))  # one click confirms and logs in
+    assert client.get(reverse("catalogue")).status_code == 200
 
 
 def test_unknown_time_zone_falls_back_to_utc(client):
@@ -76,3 +84,46 @@ def test_pages_use_the_site_design(client):
     for name in ["account_login", "account_signup", "account_reset_password"]:
         content = client.get(reverse(name)).content.decode()
         assert "Deep<span>Prep</span>" in content and "css/app.css" in content
+
+
+def test_failed_logins_lock_the_account_for_a_while(client, settings):
+    user = UserFactory()
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("account_login"), {"login": user.email, "password": "wrong"})
+    # Even the right password is refused during the cool-off, with a clear page.
+    response = client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed log-ins" in response.content.decode()
+
+
+def test_failed_logins_from_one_address_lock_it_across_accounts(client, settings):
+    users = [UserFactory() for _ in range(settings.AXES_FAILURE_LIMIT)]
+    for u in users:
+        client.post(reverse("account_login"), {"login": u.email, "password": "wrong"})
+    fresh = UserFactory()
+    response = client.post(reverse("account_login"), {"login": fresh.email, "password": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_sign_up_does_not_reveal_registered_emails(client):
+    """The same page whether or not the address is taken (no user enumeration)."""
+    UserFactory(email="taken@example.com")
+    responses = [
+        client.post(
+            reverse("account_signup"),
+            {"email": email, "password1": "a-long-pass-1!", "password2": "a-long-pass-1!"},
+        )
+        for email in ("taken@example.com", "free@example.com")
+    ]
+    assert responses[0].status_code == responses[1].status_code == 302
+    assert responses[0].url == responses[1].url
+    # The owner of the taken address is told by email instead.
+    assert "taken@example.com" in mail.outbox[0].to
+
+
+def test_password_reset_does_not_reveal_registered_emails(client):
+    UserFactory(email="known@example.com")
+    known = client.post(reverse("account_reset_password"), {"email": "known@example.com"})
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url

@@ -1,0 +1,123 @@
+"""Spaced-repetition reads. `due_today` is the one definition of what is due:
+the navigation count, the review queue and the reminder e-mail all use it."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from quizbank.models import Question
+
+from . import clock
+from .days import DayRule
+from .models import Card, ReviewLog
+
+MAX_QUEUE = 100  # one review session at a time, as long as a practice session can be
+
+
+@dataclass(frozen=True)
+class DueToday:
+    day: date  # the learner's study day
+    day_start: datetime
+    day_end: datetime
+    reviews: int  # due reviews left today, within the daily review limit
+    backlog: int  # due cards beyond the limit (they wait for later days)
+    new: int  # unseen questions the learner may still start today
+
+    @property
+    def total(self) -> int:
+        return self.reviews + self.new
+
+
+def due_cards(*, user, before: datetime) -> QuerySet[Card]:
+    """Cards of published questions falling due before `before` (`user` may be an OuterRef)."""
+    return Card.objects.filter(
+        user=user, due__lt=before, question__status=Question.Status.PUBLISHED
+    )
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    rows = queryset.order_by().values("user").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def due_today(user: User, *, now: datetime | None = None) -> DueToday:
+    """What the learner has due in their current study day. One query."""
+    rule = DayRule.for_user(user)
+    day = rule.day_of(now or clock.now())
+    start, end = rule.start(day), rule.end(day)
+    logs = ReviewLog.objects.filter(
+        user=OuterRef("pk"), reviewed_at__gte=start, reviewed_at__lt=end
+    )
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            due=_count(due_cards(user=OuterRef("pk"), before=end)),
+            reviewed=_count(logs.filter(kind=ReviewLog.Kind.REVIEW)),
+            introduced=_count(logs.filter(kind=ReviewLog.Kind.NEW)),
+        )
+        .values("due", "reviewed", "introduced")
+        .get()
+    )
+    reviews = min(row["due"], max(0, user.review_limit - row["reviewed"]))
+    return DueToday(
+        day=day,
+        day_start=start,
+        day_end=end,
+        reviews=reviews,
+        backlog=row["due"] - reviews,
+        new=max(0, user.new_limit - row["introduced"]),
+    )
+
+
+@dataclass(frozen=True)
+class Queue:
+    due: DueToday
+    review_ids: list[int]  # question ids, most overdue (relative to interval) first
+    new_ids: list[int]  # unseen question ids, in curriculum order
+
+    @property
+    def question_ids(self) -> list[int]:
+        return (self.review_ids + self.new_ids)[:MAX_QUEUE]
+
+
+def review_queue(user: User, *, now: datetime | None = None) -> Queue:
+    """Today's review queue: `due_today`'s reviews, then its new questions. Three queries."""
+    due = due_today(user, now=now)
+    rule = DayRule.for_user(user)
+    rows = due_cards(user=user, before=due.day_end).values_list("question_id", "due", "last_review")
+
+    def overdue(row) -> tuple[float, datetime]:
+        _, due_at, last = row
+        due_day = rule.day_of(due_at)
+        interval = max(1, (due_day - rule.day_of(last)).days) if last else 1
+        return (-(due.day - due_day).days / interval, due_at)
+
+    review_ids = [row[0] for row in sorted(rows, key=overdue)[: due.reviews]]
+    new_ids: list[int] = []
+    room = MAX_QUEUE - len(review_ids)
+    if due.new and room > 0:
+        seen = Card.objects.filter(user=user, question=OuterRef("pk"))
+        new_ids = list(
+            Question.objects.published()
+            .filter(~Exists(seen))
+            .values_list("pk", flat=True)[: min(due.new, room)]
+        )
+    return Queue(due=due, review_ids=review_ids, new_ids=new_ids)
+
+
+def weakest_topic(user: User, *, due: DueToday) -> str | None:
+    """The topic (subsection) among today's due cards with the lowest mean
+    stability: what the learner is closest to forgetting. One query."""
+    row = (
+        due_cards(user=user, before=due.day_end)
+        .values("question__subsection__number", "question__subsection__title")
+        .annotate(stability=Avg("stability"), cards=Count("pk"))
+        .order_by("stability", "-cards", "question__subsection__number")
+        .first()
+    )
+    if row is None:
+        return None
+    return f"{row['question__subsection__number']} {row['question__subsection__title']}"
