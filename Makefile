@@ -66,7 +66,9 @@ bank-format: install | var
 
 # Benchmarks (figures, never timed assertions): every bench/bench_*.py in turn.
 bench: install | var
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	$(BIN)/python -m pip install --quiet --group bench
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python -W ignore $$script || exit 1; done
 
 bench-srs: install | var
 	$(BIN)/python bench/srs_simulation.py
