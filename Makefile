@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format bench bench-srs
+.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format bench bench-srs audit
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
@@ -38,6 +38,14 @@ run: install | var
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r accounts config quizbank srs editorial ops --severity-level high
+
+# pip-audit needs its vulnerability database online; without it, --strict fails
+# rather than print a false "no known vulnerabilities".
+audit: install
+	$(BIN)/python -m pip install --quiet --group audit
+	$(BIN)/bandit -q -r accounts config quizbank srs editorial ops
+	$(BIN)/pip-audit --strict
 
 format: install
 	$(BIN)/ruff format .

@@ -104,9 +104,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Redis: broker and cache -----------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0" if TESTING else "")
 if REDIS_URL:
+    # django-redis with IGNORE_EXCEPTIONS: if Redis goes away the site keeps
+    # serving (rate limits fail open for that time) instead of raising 500s.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
     CELERY_BROKER_URL = REDIS_URL
 else:
     CACHES = {
@@ -192,6 +203,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Answer, note, flag and report POSTs (django-ratelimit, on the shared cache).
 RATELIMIT_VIEW = "accounts.security.rate_limited"
+RATELIMIT_FAIL_OPEN = True  # with Redis down, learners keep practising
 ANSWER_RATE = env("ANSWER_RATE", default="60/m")
 
 # Email -----------------------------------------------------------------------

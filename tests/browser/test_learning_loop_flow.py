@@ -90,7 +90,8 @@ def test_the_learning_loop(page: Page, live_server, bank):
     # Bring the end near instead of waiting six minutes (no sleep: the page's own
     # countdown opens the results when the server's deadline passes).
     PracticeSession.objects.filter(pk=session.pk).update(
-        deadline=timezone.now() + timedelta(seconds=4))
+        deadline=timezone.now() + timedelta(seconds=4)
+    )
     page.reload()
     expect(page.locator("[data-countdown]")).to_have_text(re.compile(r"0:0[0-4]"))
     expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=15_000)
