@@ -60,7 +60,7 @@ compose-check:
 	else echo "docker-compose not installed: compose file not checked"; fi
 
 test: lint migrations-check compose-check | var
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 
 bank-report:
 	../shared/tools/bank-report .
