@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format bench bench-srs audit
+.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format bench bench-srs audit faults
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
@@ -77,6 +77,11 @@ bench: install | var
 	$(BIN)/python -m pip install --quiet --group bench
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python -W ignore $$script || exit 1; done
+
+# Restarts the local Postgres while learners answer (needs root): nothing lost or doubled.
+faults: install | var
+	$(BIN)/python -m pip install --quiet --group bench
+	$(BIN)/python -W ignore bench/faults_postgres.py
 
 bench-srs: install | var
 	$(BIN)/python bench/srs_simulation.py

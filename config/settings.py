@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
-    "django_ratelimit.middleware.RatelimitMiddleware",  # Ratelimited -> RATELIMIT_VIEW (429)
+    "django_ratelimit.middleware.RatelimitMiddleware",  # Ratelimited -> 429 page
 ]
 
 ROOT_URLCONF = "config.urls"

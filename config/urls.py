@@ -3,6 +3,8 @@ from django.urls import include, path
 
 from ops.views import health_view, ping
 
+handler500 = "ops.views.server_error"
+
 admin.site.site_header = "DeepPrep administration"
 admin.site.site_title = "DeepPrep admin"
 

@@ -1,4 +1,8 @@
+import sys
+
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from .selectors import health
@@ -21,3 +25,14 @@ def health_view(request) -> JsonResponse:
 def ping(request) -> HttpResponse:
     """A bare Django view: liveness, and the baseline the load benchmark divides by."""
     return HttpResponse("pong", content_type="text/plain")
+
+
+def server_error(request) -> HttpResponse:
+    """handler500: a lost database connection (e.g. Postgres restarting) is a
+    503 with Retry-After, whichever layer met it; anything else is a plain 500.
+    Writes run in transactions, so nothing half-done was saved either way."""
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "5"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)

@@ -76,3 +76,21 @@ def test_practice_goes_on_while_redis_is_down(learner_client, user, settings, ow
     assert Attempt.objects.filter(item=item).count() == 1
     health = learner_client.get(reverse("health")).json()
     assert health["database"] == "ok"
+
+
+def test_a_lost_database_connection_is_a_503_with_retry_after(rf):
+    from django.db import OperationalError
+
+    from ops.views import server_error
+
+    request = rf.get("/practice/")
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    assert "Back in a moment" in response.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        assert server_error(request).status_code == 500
