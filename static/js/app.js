@@ -35,7 +35,7 @@
     return false;
   }
 
-  // Tutor: 1-4 pick, S/G sure or guess, Enter checks, ? "I don't know", N next.
+  // Tutor: 1-4 pick, S/G sure or guess, Enter checks, D "I don't know", N next.
   // Timed: 1-4 pick, M marks for review, Enter saves and goes next.
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
@@ -60,9 +60,9 @@
     } else if (form && (key === "s" || key === "g" || key === "S" || key === "G")) {
       var level = form.querySelector("input[name=confidence][value=" + (key.toLowerCase() === "s" ? "sure" : "guess") + "]");
       if (level) { level.checked = true; event.preventDefault(); }
-    } else if (form && key === "?") {
+    } else if (form && (key === "d" || key === "D")) {
       var unsure = form.querySelector("button[name=dont_know]");
-      if (unsure) { form.requestSubmit(unsure); event.preventDefault(); }
+      if (unsure) { unsure.click(); event.preventDefault(); }
     } else if (form && key === "Enter" && !event.target.closest("button, a, textarea")) {
       if (form.querySelector("input[name=choice]:checked")) { form.requestSubmit(); event.preventDefault(); }
     } else if (!form && (key === "n" || key === "N")) {
