@@ -81,7 +81,7 @@ bench: install | var
 # Restarts the local Postgres while learners answer (needs root): nothing lost or doubled.
 faults: install | var
 	$(BIN)/python -m pip install --quiet --group bench
-	$(BIN)/python -W ignore bench/faults_postgres.py
+	$(BIN)/python -W ignore bench/bench_faults.py
 
 bench-srs: install | var
 	$(BIN)/python bench/srs_simulation.py

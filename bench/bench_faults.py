@@ -5,7 +5,7 @@ an answer until it is acknowledged, as a person would), restarts the local
 Postgres cluster in the middle, then checks: requests during the outage fail
 cleanly (503, never a hang or a 500), they succeed again after, and every
 question ends with exactly one stored answer. Needs root (pg_ctlcluster).
-Run: .venv/bin/python bench/faults_postgres.py
+Run: .venv/bin/python bench/bench_faults.py
 """
 
 import os
