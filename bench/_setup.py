@@ -42,3 +42,55 @@ def drop_database(name: str) -> None:
     base = os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_server(port: int, secret: str, **extra_env: str):
+    """Collect static files and start gunicorn as docker-compose runs it (gthread,
+    2 workers x 4 threads) on the current DATABASE_URL; returns the process."""
+    import subprocess
+    import time
+    import urllib.request
+
+    env = os.environ | {
+        "DEBUG": "false",
+        "SECRET_KEY": secret,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "REDIS_URL": "redis://127.0.0.1:6379/9",
+        "SECURE_COOKIES": "false",
+        "ANSWER_RATE": "1000000/m",
+        "LOG_LEVEL": "WARNING",
+        **extra_env,
+    }
+    env.pop("PYTEST_VERSION", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "error",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/ping/", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit(f"gunicorn did not come up on port {port}")

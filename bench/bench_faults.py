@@ -11,19 +11,16 @@ Run: .venv/bin/python bench/bench_faults.py
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
 
 import requests
-from _setup import ROOT, django_on_fresh_database, drop_database
+from _setup import django_on_fresh_database, drop_database, production_server
 
 DB, PORT, LEARNERS = "bench_faults", 8766, 5
 HOST = f"http://127.0.0.1:{PORT}"
 SECRET = "faults-only-" + "y" * 40
-BIN = Path(sys.executable).parent
 
 
 def pg_restart() -> float:
@@ -94,48 +91,9 @@ def main() -> None:
         runs.append((client.cookies["sessionid"].value, session.pk))
     connections.close_all()
 
-    env = os.environ | {
-        "DEBUG": "false",
-        "SECRET_KEY": SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "REDIS_URL": "redis://127.0.0.1:6379/9",
-        "SECURE_COOKIES": "false",
-        "ANSWER_RATE": "100000/m",
-        "LOG_LEVEL": "ERROR",
-    }
-    env.pop("PYTEST_VERSION", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "error",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = production_server(PORT, SECRET, ANSWER_RATE="100000/m")
     statuses, lock = Counter(), threading.Lock()
     try:
-        for _ in range(100):
-            try:
-                requests.get(HOST + "/ping/", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
         threads = [threading.Thread(target=learner, args=(c, s, statuses, lock)) for c, s in runs]
         for t in threads:
             t.start()

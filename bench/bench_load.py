@@ -12,11 +12,9 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from _setup import ROOT, django_on_fresh_database, drop_database
+from _setup import ROOT, django_on_fresh_database, drop_database, production_server
 
 DB, PORT, USERS, SECONDS = "bench_load", 8765, 50, int(os.environ.get("BENCH_SECONDS", "20"))
 HOST = f"http://127.0.0.1:{PORT}"
@@ -24,17 +22,6 @@ BIN = Path(sys.executable).parent
 VAR = ROOT / "var"
 PASSWORD = "bench-password-1"
 SECRET = "bench-only-" + "x" * 40
-
-
-def wait_for(url: str, timeout: float = 30) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server did not come up at {url}")
 
 
 def wrk(url: str, cookie: str = "") -> dict:
@@ -131,43 +118,8 @@ def main() -> None:
     client.force_login(reader)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
 
-    env = os.environ | {
-        "DEBUG": "false",
-        "SECRET_KEY": SECRET,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REDIS_URL": "redis://127.0.0.1:6379/9",
-        "ANSWER_RATE": "1000000/m",
-        "LOGIN_RATE": "100000/m/ip",
-        "SECURE_COOKIES": "false",
-        "LOG_LEVEL": "WARNING",
-    }
-    env.pop("PYTEST_VERSION", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    server = production_server(PORT, SECRET, LOGIN_RATE="100000/m/ip")
     try:
-        wait_for(HOST + "/ping/")
         print(
             f"gunicorn gthread 2 workers x 4 threads; {USERS} concurrent users, "
             f"{SECONDS} s each run"
