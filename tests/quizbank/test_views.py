@@ -90,6 +90,7 @@ def test_htmx_answer_swaps_in_feedback(learner_client, session):
     assert item.question.choices.get(correct=True).why_html in page
     assert item.question.explanation_html in page
     assert "Next question" in page
+    assert 'id="nav-due"' in page and 'hx-swap-oob="true"' in page  # nav count refreshed
 
 
 def test_answer_without_javascript_redirects_to_feedback(learner_client, session):
