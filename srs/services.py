@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 
 from accounts.models import User
 from quizbank.models import Attempt
@@ -240,3 +240,22 @@ def reminder_send(*, log_id: int) -> str:
 def reminders_off(*, user_id: int) -> None:
     """Unsubscribe: no more reminders, including any already queued today."""
     User.objects.filter(pk=user_id).update(reminders_enabled=False)
+
+
+def cards_backfill(*, user_ids: list[int] | None = None) -> int:
+    """Build cards for questions answered before spaced repetition existed, by
+    replaying each such learner-question history in order. Idempotent: pairs
+    that already have a card are left alone. Returns the cards built."""
+    attempts = Attempt.objects.exclude(
+        Exists(
+            Card.objects.filter(user_id=OuterRef("user_id"), question_id=OuterRef("question_id"))
+        )
+    ).select_related("user")
+    if user_ids is not None:
+        attempts = attempts.filter(user_id__in=user_ids)
+    built: set[tuple[int, int]] = set()
+    for attempt in attempts.order_by("user_id", "question_id", "created_at", "pk").iterator():
+        with transaction.atomic():
+            card_record_attempt(attempt=attempt, in_review=False)
+        built.add((attempt.user_id, attempt.question_id))
+    return len(built)
