@@ -15,42 +15,27 @@ HEAVY, LIGHT, OTHERS, OTHER_ANSWERS, RUNS = 20_000, 10, 1_000, 40, 30
 
 
 def seed(user, questions, keys, wrongs, n, rng, now):
-    from quizbank.models import Attempt, QuestionProgress
+    """n answers over the last year, 70% right; progress rows rebuilt by the service."""
+    from quizbank.models import Attempt
+    from quizbank.services import progress_rebuild
 
-    rows, progress = [], {}
+    rows = []
     for _ in range(n):
         q = questions[rng.randrange(len(questions))]
         correct = rng.random() < 0.7
-        choice = keys[q] if correct else wrongs[q]
-        at = now - timedelta(minutes=rng.randrange(365 * 24 * 60))
         rows.append(
             Attempt(
                 user=user,
                 question_id=q,
-                choice_id=choice,
+                choice_id=keys[q] if correct else wrongs[q],
                 correct=correct,
                 confidence=rng.choice(["", "sure", "guess"]),
                 time_taken_ms=8000,
-                created_at=at,
+                created_at=now - timedelta(minutes=rng.randrange(365 * 24 * 60)),
             )
         )
-    rows.sort(key=lambda a: a.created_at)
     Attempt.objects.bulk_create(rows, batch_size=5000)
-    for a in rows:
-        p = progress.get(a.question_id)
-        if p is None:
-            p = progress[a.question_id] = QuestionProgress(
-                user=user,
-                question_id=a.question_id,
-                first_answered_at=a.created_at,
-                last_correct=a.correct,
-                last_answered_at=a.created_at,
-            )
-        p.attempts += 1
-        p.correct_attempts += int(a.correct)
-        p.last_correct, p.last_choice_id = a.correct, a.choice_id
-        p.last_attempt_id, p.last_answered_at = a.pk, a.created_at
-    QuestionProgress.objects.bulk_create(progress.values(), batch_size=5000)
+    progress_rebuild(user=user)
 
 
 def median_ms(client, url) -> float:

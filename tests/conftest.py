@@ -52,6 +52,17 @@ def learner_client(client, user):
 
 
 @pytest.fixture
+def admin_user(db):
+    return UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
 def subsection(db):
     return SubsectionFactory()
 

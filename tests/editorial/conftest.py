@@ -1,18 +1,6 @@
 import pytest
 
 from tests.editorial.factories import editor
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def admin_user(db):
-    return UserFactory(is_staff=True, is_superuser=True)
-
-
-@pytest.fixture
-def admin_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
 
 
 @pytest.fixture

@@ -4,15 +4,9 @@ import pytest
 from django.urls import reverse
 
 from quizbank.models import Question
-from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
+from tests.factories import QuestionFactory, SubsectionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
-    return client
 
 
 def form_data(question=None, subsection=None, correct=(0,), texts=("A", "B", "C", "D")):
