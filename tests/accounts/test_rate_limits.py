@@ -1,4 +1,8 @@
-"""Limits on repeated requests: clear 429 pages, and nothing recorded past them."""
+"""Limits on repeated requests: clear 429 pages, and nothing recorded past them.
+
+The limits count in fixed time windows, so a burst may straddle a window's
+edge: each test sends twice the limit plus one, so some window must overflow.
+"""
 
 import pytest
 from django.urls import reverse
@@ -12,12 +16,15 @@ pytestmark = pytest.mark.django_db
 def test_answer_note_flag_posts_are_rate_limited_per_learner(learner_client, settings):
     settings.ANSWER_RATE = "3/m"
     q = QuestionFactory()
-    url = reverse("question-flag", args=[q.external_id])
-    codes = [learner_client.post(url, {"flagged": str(i % 2)}).status_code for i in range(4)]
-    assert codes[:3] == [302, 302, 302] and codes[3] == 429
-    response = learner_client.post(url, {"flagged": "1"}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 429 and "Too many requests" in response.content.decode()
-    assert Annotation.objects.get().flagged is False  # the refused ones changed nothing
+    url = reverse("question-note", args=[q.external_id])
+    responses = [
+        learner_client.post(url, {"note": f"note {i}"}, HTTP_HX_REQUEST="true") for i in range(7)
+    ]
+    codes = [r.status_code for r in responses]
+    assert codes[:3] == [200, 200, 200] and 429 in codes
+    assert "Too many requests" in responses[codes.index(429)].content.decode()
+    last_accepted = max(i for i, code in enumerate(codes) if code == 200)
+    assert Annotation.objects.get().note == f"note {last_accepted}"  # refused ones: no effect
 
 
 def test_sign_up_is_rate_limited_per_address(client):
@@ -30,9 +37,9 @@ def test_sign_up_is_rate_limited_per_address(client):
                 "password2": "a-long-pass-1!",
             },
         ).status_code
-        for i in range(11)
+        for i in range(21)
     ]
-    assert codes[:10] == [302] * 10 and codes[10] == 429
+    assert codes[:10] == [302] * 10 and 429 in codes
 
 
 def test_password_reset_is_rate_limited_per_email(client):
