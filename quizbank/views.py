@@ -187,7 +187,7 @@ def _custom_title(d: dict) -> str:
 
 @login_required
 def missed(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.missed(user=request.user), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.missed(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "quizbank/missed.html", {"page": page})
 
 
