@@ -2,6 +2,7 @@ import os
 
 import pytest
 from django.core.cache import cache
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
@@ -10,6 +11,12 @@ from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+
+# The suite's fuzzing is deterministic, so CI cannot turn red by luck; set
+# HYPOTHESIS_PROFILE=explore to search new random inputs locally.
+hypothesis_settings.register_profile("default", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", max_examples=500)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(scope="session")
