@@ -1,4 +1,4 @@
-"""Editorial reads: reporters' outcomes, the bank as an uploaded file sees it."""
+"""Editorial reads: report counts, the bank as an uploaded file sees it, history."""
 
 import tempfile
 from pathlib import Path
@@ -7,32 +7,10 @@ import yaml
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from accounts.models import User
 from quizbank.bank import Bank, BankError, read_bank
 from quizbank.models import Choice, ProblemReport, Question, Section
 
 UPLOAD_NAME = "upload.yaml"
-
-
-def reports_for(user: User) -> QuerySet[ProblemReport]:
-    """The learner's problem reports, newest first, with status and the editor's
-    note (`status`, `get_status_display`, `resolution_note`, `resolved_at`,
-    `question.external_id`): one query."""
-    return (
-        ProblemReport.objects.filter(user=user)
-        .select_related("question")
-        .only(
-            "pk",
-            "status",
-            "reason",
-            "resolution_note",
-            "resolved_at",
-            "created_at",
-            "question__external_id",
-            "question__stem",
-        )
-        .order_by("-created_at", "-pk")
-    )
 
 
 def open_reports_count() -> Subquery:

@@ -231,12 +231,23 @@ def timed_grid(*, session: PracticeSession) -> list[dict]:
     return list(session.items.order_by("position").values("position", "marked", "response_id"))
 
 
-def reports_of(*, user: User, limit: int = 5):
-    """The learner's latest problem reports, with what editors decided."""
-    return list(
+def reports_of(*, user: User) -> QuerySet[ProblemReport]:
+    """The learner's problem reports, newest first, with what editors decided
+    (status, note, when): one query."""
+    return (
         ProblemReport.objects.filter(user=user)
         .select_related("question")
-        .order_by("-created_at")[:limit]
+        .only(
+            "pk",
+            "status",
+            "reason",
+            "resolution_note",
+            "resolved_at",
+            "created_at",
+            "question__external_id",
+            "question__stem",
+        )
+        .order_by("-created_at", "-pk")
     )
 
 

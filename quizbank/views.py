@@ -66,7 +66,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "misconceptions": analytics.misconceptions(user=user),
         "standings": analytics.percentile_by_section(user=user),
-        "reports": selectors.reports_of(user=user),
+        "reports": selectors.reports_of(user=user)[:5],
     }
     return render(request, "quizbank/dashboard.html", context)
 

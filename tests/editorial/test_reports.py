@@ -4,8 +4,8 @@ note; the reporter sees the outcome."""
 import pytest
 from django.urls import reverse
 
-from editorial.selectors import reports_for
 from quizbank.models import ProblemReport
+from quizbank.selectors import reports_of
 from quizbank.services import report_create
 from tests.factories import QuestionFactory, UserFactory
 
@@ -69,7 +69,7 @@ def test_close_with_a_note_and_the_reporter_sees_it(
         "Fixed the key; thanks!",
         editor_user,
     )
-    (mine,) = reports_for(user)
+    (mine,) = reports_of(user=user)
     assert (mine.status, mine.get_status_display(), mine.resolution_note) == (
         status,
         label,
@@ -96,12 +96,12 @@ def test_the_change_form_records_who_closed_it(editor_client, editor_user, repor
     assert report.resolved_by == editor_user and report.resolved_at is not None
 
 
-def test_reports_for_shows_only_the_users_own_in_one_query(
+def test_reports_of_shows_only_the_users_own_in_one_query(
     report, user, other_user, django_assert_num_queries
 ):
     report_create(user=other_user, question=report.question, reason="Someone else's")
     with django_assert_num_queries(1):
-        mine = [(r.question.external_id, r.status) for r in reports_for(user)]
+        mine = [(r.question.external_id, r.status) for r in reports_of(user=user)]
     assert mine == [("bad-key", "open")]
 
 
