@@ -11,7 +11,8 @@ from playwright.sync_api import Page
 
 from quizbank import services
 from quizbank.models import PracticeSession
-from tests.factories import PASSWORD, QuestionFactory, SubsectionFactory, UserFactory, answer
+from tests.browser.helpers import log_in
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory, answer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Axe()
@@ -61,14 +62,6 @@ def site(db):
         "not-found": "/no-such-page/",
     }
     return user, pages
-
-
-def log_in(page: Page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/dashboard/")
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])

@@ -10,7 +10,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from quizbank.models import Attempt, PracticeSession
-from tests.factories import PASSWORD, QuestionFactory, SubsectionFactory, UserFactory
+from tests.browser.helpers import log_in
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -24,13 +25,6 @@ def bank(db):
         for _ in range(4):
             QuestionFactory(subsection=sub)
     return strong, weak
-
-
-def log_in(page: Page, live_server, user):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def tutor_round(page: Page, live_server, title: str, right: int):

@@ -8,7 +8,8 @@ from django.core import mail
 from playwright.sync_api import Page, expect
 
 from quizbank.models import Attempt
-from tests.factories import PASSWORD, QuestionFactory, SubsectionFactory, UserFactory
+from tests.browser.helpers import log_in
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
@@ -88,11 +89,7 @@ def test_sign_up_practise_and_see_the_score(page: Page, live_server, bank):
 def test_practice_works_without_javascript(browser, live_server, bank):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    user = UserFactory()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, live_server, UserFactory())
     page.get_by_role("link", name="Practice", exact=True).click()
     page.get_by_role("link", name="Activation Functions").click()
     page.get_by_role("button", name="Start practising").click()

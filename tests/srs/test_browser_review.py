@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from quizbank.models import PracticeSession
 from srs import services
 from srs.models import Card, ReviewLog
+from tests.browser.helpers import log_in
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,10 +44,7 @@ def test_answer_wait_until_due_see_the_count_review_and_get_the_email(
         QuestionFactory(subsection=subsection)
     user = UserFactory(email="ada@example.com", reminder_time=time(4), new_limit=0)
 
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_role("button", name="Sign In").click()
+    log_in(page, live_server, user)
     expect(page.get_by_role("link", name="Due today 0")).to_be_visible()
 
     page.goto(live_server.url + subsection.get_absolute_url())
