@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format bench bench-srs audit faults
+.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format figures bench bench-srs audit faults
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
@@ -21,7 +21,7 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e . --group dev
+	$(BIN)/python -m pip install --quiet -e . --group dev --group figures
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -65,12 +65,12 @@ test: lint migrations-check compose-check | var
 bank-report:
 	../shared/tools/bank-report .
 
-bank-format: install | var
-	DATABASE_URL=sqlite:///$(CURDIR)/var/bank-format.sqlite3 DEBUG=true sh -c '\
-		$(BIN)/python manage.py migrate -v0 && \
-		$(BIN)/python manage.py load_questionbank && \
-		$(BIN)/python manage.py export_questionbank'
-	rm -f var/bank-format.sqlite3
+bank-format: install
+	$(BIN)/python scripts/bank_format.py
+
+# Regenerate every figure SVG under fixtures/questionbank/figures/ (figures/*.py).
+figures: install
+	$(BIN)/python -m figures
 
 # Benchmarks (figures, never timed assertions): every bench/bench_*.py in turn.
 bench: install | var

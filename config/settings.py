@@ -238,7 +238,9 @@ USE_TZ = True
 # Static files ------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+QUESTIONBANK_DIR = BASE_DIR / "fixtures" / "questionbank"
+# Question figures are static files: whitenoise serves them with cache-busting names.
+STATICFILES_DIRS = [BASE_DIR / "static", ("questionbank/figures", QUESTIONBANK_DIR / "figures")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -275,7 +277,6 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # The question bank ---------------------------------------------------------------
-QUESTIONBANK_DIR = BASE_DIR / "fixtures" / "questionbank"
 
 LOGGING = {
     "version": 1,

@@ -20,7 +20,29 @@ from .rules import DIFFICULTIES, choice_problems
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
-QUESTION_KEYS = {"id", "difficulty", "stem", "choices", "explanation", "tags", "references"}
+QUESTION_KEYS = {
+    "id",
+    "difficulty",
+    "stem",
+    "choices",
+    "explanation",
+    "tags",
+    "references",
+    "figure",
+}
+# The order the exporter writes a question's keys in.
+QUESTION_LAYOUT = (
+    "id",
+    "difficulty",
+    "stem",
+    "figure",
+    "choices",
+    "explanation",
+    "tags",
+    "references",
+)
+FIGURES_DIR = "figures"  # beside taxonomy.yaml
+FIGURE_ALT_MIN = 40
 CHOICE_KEYS = {"text", "correct", "why", "misconception"}
 
 
@@ -51,6 +73,8 @@ class QuestionData:
     tags: tuple[str, ...] = ()
     references: tuple[str, ...] = ()
     position: int = 0
+    figure_file: str = ""
+    figure_alt: str = ""
 
 
 @dataclass
@@ -93,7 +117,26 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _question(raw: Any, subsection: str, position: int, where: str, problems: list[str]):
+def _figure(raw: Any, root: Path, where: str, problems: list[str]) -> tuple[str, str]:
+    """The (file, alt) of a question's optional figure, checked."""
+    if raw is None:
+        return "", ""
+    if not isinstance(raw, dict) or set(raw) != {"file", "alt"}:
+        problems.append(f"{where}: figure must be a mapping with file and alt")
+        return "", ""
+    file, alt = _text(raw["file"]).strip(), _text(raw["alt"])
+    if "/" in file or "\\" in file or not file.endswith(".svg"):
+        problems.append(f"{where}: figure file must be an .svg name under {FIGURES_DIR}/")
+    elif not (root / FIGURES_DIR / file).is_file():
+        problems.append(f"{where}: figure file {FIGURES_DIR}/{file} does not exist")
+    if len(alt.strip()) < FIGURE_ALT_MIN:
+        problems.append(f"{where}: figure alt is under {FIGURE_ALT_MIN} characters")
+    return file, alt
+
+
+def _question(
+    raw: Any, subsection: str, position: int, where: str, problems: list[str], root: Path
+):
     if not isinstance(raw, dict):
         problems.append(f"{where}: each question must be a mapping")
         return None
@@ -127,6 +170,7 @@ def _question(raw: Any, subsection: str, position: int, where: str, problems: li
     tags, refs = raw.get("tags") or [], raw.get("references") or []
     if not isinstance(tags, list) or not isinstance(refs, list):
         problems.append(f"{where}: tags and references must be lists")
+    figure_file, figure_alt = _figure(raw.get("figure"), root, where, problems)
     if len(problems) > start:
         return None
     return QuestionData(
@@ -147,6 +191,8 @@ def _question(raw: Any, subsection: str, position: int, where: str, problems: li
         tags=tuple(str(t) for t in tags),
         references=tuple(str(r) for r in refs),
         position=position,
+        figure_file=figure_file,
+        figure_alt=figure_alt,
     )
 
 
@@ -190,7 +236,7 @@ def read_bank(directory: Path) -> Bank:
             problems.append(f"{rel}: subsection {number!r} is not in taxonomy.yaml")
             continue
         for position, raw in enumerate(data.get("questions") or []):
-            q = _question(raw, number, position, rel, problems)
+            q = _question(raw, number, position, rel, problems, root)
             if q is None:
                 continue
             if q.external_id in seen:
@@ -222,6 +268,8 @@ def _as_data(question: Question) -> QuestionData:
         tags=tuple(question.tags),
         references=tuple(question.references),
         position=question.position,
+        figure_file=question.figure_file,
+        figure_alt=question.figure_alt,
     )
 
 
@@ -261,6 +309,7 @@ def _write_question(question: Question, data: QuestionData, subsection: Subsecti
     question.tags = list(data.tags)
     question.references = list(data.references)
     question.position = data.position
+    question.figure_file, question.figure_alt = data.figure_file, data.figure_alt
     question.status = Question.Status.PUBLISHED
     question.save()
     existing = {c.position: c for c in question.choices.all()} if question.pk else {}
@@ -370,31 +419,47 @@ def _str(dumper: yaml.SafeDumper, value: str):
 _Dumper.add_representer(str, _str)
 
 
-def _dump(data: Any) -> str:
+def dump_yaml(data: Any) -> str:
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def question_layout(raw: dict[str, Any]) -> dict[str, Any]:
+    """A question mapping as the exporter writes it: keys in order, empty ones dropped."""
+    choices = []
+    for c in raw.get("choices") or []:
+        choice: dict[str, Any] = {"text": _text(c.get("text")).strip()}
+        if c.get("correct") is True:
+            choice["correct"] = True
+        choice["why"] = _text(c.get("why"))
+        if c.get("misconception"):
+            choice["misconception"] = _text(c["misconception"])
+        choices.append(choice)
+    out = {**raw, "choices": choices, "tags": list(raw.get("tags") or [])}
+    for optional in ("references", "figure"):
+        if not out.get(optional):
+            out.pop(optional, None)
+    if "figure" in out:
+        out["figure"] = {"file": out["figure"]["file"], "alt": out["figure"]["alt"]}
+    return {key: out[key] for key in QUESTION_LAYOUT if key in out}
 
 
 def question_as_yaml(question: Question) -> dict[str, Any]:
     """The question as a mapping in the bank format (choices must be prefetched)."""
-    out: dict[str, Any] = {
+    raw: dict[str, Any] = {
         "id": question.external_id,
         "difficulty": question.difficulty,
         "stem": question.stem,
-        "choices": [],
+        "choices": [
+            {"text": c.text, "correct": c.correct, "why": c.why, "misconception": c.misconception}
+            for c in question.choices.all()
+        ],
+        "explanation": question.explanation,
+        "tags": list(question.tags),
+        "references": list(question.references),
     }
-    for c in question.choices.all():
-        choice: dict[str, Any] = {"text": c.text}
-        if c.correct:
-            choice["correct"] = True
-        choice["why"] = c.why
-        if c.misconception:
-            choice["misconception"] = c.misconception
-        out["choices"].append(choice)
-    out["explanation"] = question.explanation
-    out["tags"] = list(question.tags)
-    if question.references:
-        out["references"] = list(question.references)
-    return out
+    if question.figure_file:
+        raw["figure"] = {"file": question.figure_file, "alt": question.figure_alt}
+    return question_layout(raw)
 
 
 def subsection_path(subsection: Subsection) -> Path:
@@ -429,7 +494,7 @@ def export_bank(*, directory: Path, questions=None) -> Counter:
             for s in sections
         ]
     }
-    (root / "taxonomy.yaml").write_text(_dump(taxonomy), encoding="utf-8")
+    (root / "taxonomy.yaml").write_text(dump_yaml(taxonomy), encoding="utf-8")
     full = questions is None
     if full:
         questions = Question.objects.published()
@@ -444,7 +509,7 @@ def export_bank(*, directory: Path, questions=None) -> Counter:
         path = root / subsection_path(subsection)
         path.parent.mkdir(parents=True, exist_ok=True)
         body = {"subsection": subsection.number, "questions": [question_as_yaml(q) for q in items]}
-        path.write_text(_dump(body), encoding="utf-8")
+        path.write_text(dump_yaml(body), encoding="utf-8")
         counts[str(path.relative_to(root))] = len(items)
     if full:  # a subsection left with no published question keeps no stale file
         for path in root.glob("*/*.yaml"):

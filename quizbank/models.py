@@ -83,6 +83,10 @@ class Question(models.Model):
     explanation_html = models.TextField(editable=False)
     tags = models.JSONField(default=list, blank=True)
     references = models.JSONField(default=list, blank=True)
+    figure_file = models.CharField(
+        max_length=200, blank=True, help_text="An SVG under fixtures/questionbank/figures/."
+    )
+    figure_alt = models.TextField(blank=True, help_text="What a screen reader says; 40+ chars.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     position = models.PositiveIntegerField(default=0, help_text="Order within its file.")
     created_at = models.DateTimeField(auto_now_add=True)
