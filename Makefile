@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format figures bench bench-srs audit faults
+.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format figures test-prereqs bench bench-srs audit faults
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
@@ -54,12 +54,17 @@ format: install
 migrations-check: install | var
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Chromium, Caddy, docker-compose, Postgres and Redis: installed or started when
+# it can (root with apt), else one line per missing thing with its fix.
+test-prereqs:
+	@scripts/test-prereqs.sh
+
 compose-check:
 	@if command -v docker-compose >/dev/null; then \
 		SECRET_KEY=check docker-compose -f docker-compose.yml config --quiet && echo "docker-compose.yml: valid"; \
 	else echo "docker-compose not installed: compose file not checked"; fi
 
-test: lint migrations-check compose-check | var
+test: test-prereqs lint migrations-check compose-check | var
 	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS)
 
 bank-report:
