@@ -1,5 +1,5 @@
-# Production image: gunicorn serves Django; the same image runs the Celery
-# worker and beat (see docker-compose.yml).
+# Production image: gunicorn serves Django; the same image runs the release step
+# (migrations and the bank), the Celery worker and beat (see docker-compose.yml).
 FROM python:3.12-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -10,18 +10,16 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --create-home --uid 1000 app
 WORKDIR /app
 
-COPY pyproject.toml README.md ./
-COPY config ./config
-COPY accounts ./accounts
-COPY quizbank ./quizbank
-RUN pip install .
+# Dependencies first, from pyproject.toml alone: a code change reuses this layer.
+COPY pyproject.toml ./
+RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" > /tmp/requirements.txt \
+    && pip install -r /tmp/requirements.txt
 
 COPY . .
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN pip install --no-deps . \
+    && SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && mkdir -p /app/var && chown -R app:app /app/var
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--workers", "2", "--threads", "4", "--worker-class", "gthread", \
-     "--access-logfile", "-", "--max-requests", "2000", "--max-requests-jitter", "200"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]

@@ -10,6 +10,20 @@ def axes_username(request, credentials: dict | None) -> str:
     return (request.POST.get("login") or "").lower()
 
 
+def client_ip(request) -> str:
+    """The client address for axes: REMOTE_ADDR, which ClientAddressMiddleware has
+    already set from X-Forwarded-For behind TRUSTED_PROXY_COUNT proxies."""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def unlock_after_password_reset(request, user, **kwargs) -> None:
+    """The owner proved control of the address: clear failed logins against it,
+    so a lock-out someone caused from the owner's own network ends at once."""
+    from axes.utils import reset
+
+    reset(username=user.email.lower())
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     """Too many failed logins for this account or address: say so, and when to retry."""
     return render(request, "429.html", {"reason": "login"}, status=429)

@@ -24,6 +24,10 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG or TESTI
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+SITE_NAME = "DeepPrep"
+# How many reverse proxies stand in front (docker-compose.yml: Caddy, so 1). The
+# client address is read from X-Forwarded-For only that far (config/middleware.py).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ClientAddressMiddleware",  # first: everything below sees the client
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -54,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivatePagesMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,6 +143,10 @@ else:
         "store_processed": False,
     }
 CELERY_TASK_IGNORE_RESULT = True
+# Tests of views run tasks in-process; tests of the tasks themselves use a real
+# worker with their own app (tests/srs/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = TESTING
+CELERY_TASK_EAGER_PROPAGATES = TESTING
 CELERY_TASK_TIME_LIMIT = 60
 CELERY_TASK_SOFT_TIME_LIMIT = 45
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -168,6 +178,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+if TESTING:  # a fast hash: tests sign up and log in hundreds of times
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -182,8 +194,11 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"  # mail through Celery, links on SITE_URL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DeepPrep] "
 # Sign-up and password reset are limited by allauth (per address, and per email
 # for resets); failed logins are throttled per account and per address by
 # django-axes, with a cool-off.
@@ -191,12 +206,17 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "10/m/ip",
     "reset_password": "10/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
-    "login_failed": "30/m/ip,20/5m/key",  # axes, below, locks sooner
+    # Per address across accounts, looser than axes's per-(account, address) lock
+    # below; nothing keyed on the account alone, which anyone could exhaust.
+    "login_failed": "30/10m/ip",
     "login": env("LOGIN_RATE", default="30/m/ip"),  # the load bench logs 50 in at once
 }
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]  # either one locks
+# Lock the pair (account, address): an attacker elsewhere cannot lock the owner out,
+# and an owner locked from a shared address gets back in by the reset e-mail.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.security.axes_username"
 AXES_LOCKOUT_CALLABLE = "accounts.security.locked_out"
 AXES_RESET_ON_SUCCESS = True
@@ -205,6 +225,7 @@ AXES_VERBOSE = False
 RATELIMIT_VIEW = "accounts.security.rate_limited"
 RATELIMIT_FAIL_OPEN = True  # with Redis down, learners keep practising
 ANSWER_RATE = env("ANSWER_RATE", default="60/m")
+SESSION_START_RATE = env("SESSION_START_RATE", default="20/10m")
 
 # Email -----------------------------------------------------------------------
 # EMAIL_URL (smtp+tls://user:pass@host:587, consolemail://) becomes Django 6.1's MAILERS.
@@ -251,13 +272,20 @@ STORAGES = {
 }
 
 # Security ----------------------------------------------------------------------
+# Secure by default whenever DEBUG is off: HTTPS only (honouring the proxy's
+# X-Forwarded-Proto), secure cookies, HSTS. INSECURE_HTTP=true is the one
+# documented opt-out, for a plain-HTTP trial on a laptop.
+INSECURE_HTTP = env.bool("INSECURE_HTTP", default=False)
+_SECURE = not (DEBUG or TESTING or INSECURE_HTTP)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and not TESTING)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^ping/$", r"^health/$"]  # probes from inside the network
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=_SECURE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if _SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The preload directive does nothing until the owner submits the domain.
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_SECURE)
 X_FRAME_OPTIONS = "DENY"
 # Scripts only from our own origin or with the per-request nonce: no inline
 # script can run. (Inline style attributes stay allowed; they cannot run code.)
@@ -276,7 +304,6 @@ SECURE_CSP = {
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
-# The question bank ---------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

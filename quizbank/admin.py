@@ -12,7 +12,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -27,6 +27,7 @@ from editorial.selectors import open_reports_count, read_upload, version_choices
 from editorial.suspects import LETTERS, Suspect, suspect_lines, suspect_q
 
 from .bank import BankError, export_bank, plan_bank
+from .ids import parse_id
 from .models import Attempt, Choice, PracticeSession, Question, Section, Subsection
 from .rules import CHOICES_PER_QUESTION, choice_problems
 
@@ -226,6 +227,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     def history_view(self, request, object_id, extra_context=None):
         """simple-history's list of question versions, plus the choices' changes."""
+        if parse_id(object_id) is None:
+            raise Http404("No such question.")
         choice_records = (
             Choice.history.filter(question_id=object_id)
             .select_related("history_user")
@@ -244,6 +247,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Show a version with its choices; POST puts question and choices back."""
+        if parse_id(object_id) is None or parse_id(version_id) is None:
+            raise Http404("No such version.")
         question = get_object_or_404(Question, pk=object_id)
         record = get_object_or_404(question.history, history_id=version_id)
         if request.method == "POST":

@@ -251,7 +251,8 @@ def misconceptions(*, user: User, limit: int = 5) -> list[dict]:
     since = timezone.now() - timedelta(days=RECENT_MISTAKES_DAYS)
     wrong = (
         Attempt.objects.using(analytics_db())
-        .filter(user=user, correct=False, created_at__gte=since)
+        # "I don't know" has no choice: a NULL the exclude below would keep.
+        .filter(user=user, correct=False, created_at__gte=since, choice__isnull=False)
         .exclude(choice__misconception="")
     )
     top = list(

@@ -1,5 +1,6 @@
 from django import forms
 
+from .ids import MAX_ID, IdModelMultipleChoiceField
 from .models import Confidence, Difficulty, PracticeSession, Section, Subsection
 from .selectors import Pool
 from .services import MAX_SESSION_SIZE
@@ -84,7 +85,9 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say in a few words what is wrong."},
     )
-    choice = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    choice = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
 
 
 class CustomTestForm(forms.Form):
@@ -95,13 +98,13 @@ class CustomTestForm(forms.Form):
         (PracticeSession.Mode.TIMED, "Timed mock interview: 90 s a question, results at the end"),
     ]
 
-    sections = forms.ModelMultipleChoiceField(
+    sections = IdModelMultipleChoiceField(
         queryset=Section.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="None chosen: the whole bank.",
     )
-    subsections = forms.ModelMultipleChoiceField(
+    subsections = IdModelMultipleChoiceField(
         queryset=Subsection.objects.select_related("section"),
         required=False,
         widget=forms.CheckboxSelectMultiple,

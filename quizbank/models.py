@@ -332,6 +332,14 @@ class ProblemReport(models.Model):
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["user", "-created_at"]),
         ]
+        constraints = [
+            # A second report on the same question updates the open one: no flooding.
+            models.UniqueConstraint(
+                fields=["user", "question"],
+                condition=Q(status="open"),
+                name="one_open_report_per_learner_question",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Report on {self.question_id} ({self.get_status_display()})"

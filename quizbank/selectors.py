@@ -1,11 +1,12 @@
 """Non-trivial reads. Each costs a fixed number of queries, whatever the history."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
 
@@ -298,7 +299,24 @@ class QuestionView:
     choices: list[Choice]
     progress: QuestionProgress | None
     annotation: Annotation | None
-    peers: "PeerStats"
+    peers: "PeerStats | None"
+    in_open_timed_test: bool = False
+
+    @property
+    def revealed(self) -> bool:
+        """The key, rationales and peer shares show only for a question the learner
+        has answered, and never while it sits in their running timed test."""
+        return self.progress is not None and not self.in_open_timed_test
+
+
+def in_open_timed_test(*, user: User, question: Question) -> bool:
+    return SessionItem.objects.filter(
+        question=question,
+        session__user=user,
+        session__mode=PracticeSession.Mode.TIMED,
+        session__finished_at__isnull=True,
+        session__deadline__gt=timezone.now(),
+    ).exists()
 
 
 def question_for(*, user: User, external_id: str) -> QuestionView:
@@ -306,15 +324,19 @@ def question_for(*, user: User, external_id: str) -> QuestionView:
         Question.objects.published().select_related("subsection__section"),
         external_id=external_id,
     )
-    return QuestionView(
+    view = QuestionView(
         question=question,
         choices=list(question.choices.all()),
         progress=QuestionProgress.objects.filter(user=user, question=question)
         .select_related("last_choice")
         .first(),
         annotation=Annotation.objects.filter(user=user, question=question).first(),
-        peers=peer_stats(question=question),
+        peers=None,
+        in_open_timed_test=in_open_timed_test(user=user, question=question),
     )
+    if view.revealed:
+        view = replace(view, peers=peer_stats(question=question))
+    return view
 
 
 def annotation_for(*, user: User, question: Question) -> Annotation | None:

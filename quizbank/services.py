@@ -269,9 +269,18 @@ def timed_visit(*, user: User, session_id: int, item: SessionItem) -> None:
 
 @transaction.atomic
 def timed_respond(
-    *, user: User, session_id: int, item: SessionItem, choice_id: int | None, marked: bool
+    *,
+    user: User,
+    session_id: int,
+    item: SessionItem,
+    choice_id: int | None,
+    marked: bool,
+    staying: bool = False,
 ) -> bool:
-    """Keep (or change) the answer to a timed item. False once the time is up."""
+    """Keep (or change) the answer to a timed item. False once the time is up.
+
+    `staying`: saved as it was chosen (htmx, on change) while the learner stays on
+    the item, whose clock keeps running; otherwise they are moving on."""
     session = _timed_locked(user=user, session_id=session_id)
     now = timezone.now()
     if session.finished_at is not None or now >= session.deadline:
@@ -281,7 +290,8 @@ def timed_respond(
     SessionItem.objects.filter(pk=item.pk, session=session).update(
         response_id=choice_id, marked=marked
     )
-    _time_current_item(session, now, None)  # the clock restarts on the next item shown
+    # The clock restarts on the next item shown, or at once on this one if staying.
+    _time_current_item(session, now, item if staying else None)
     return True
 
 
@@ -332,12 +342,26 @@ def annotation_save(
 def report_create(
     *, user: User, question: Question, reason: str, choice: Choice | None = None
 ) -> ProblemReport:
+    """Report a problem; a learner's second report on the same question, while the
+    first is open, updates that one instead of adding another."""
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say in a few words what is wrong.")
-    return ProblemReport.objects.create(
-        user=user, question=question, reason=reason[:1000], choice=choice
+    fields = {"reason": reason[:1000], "choice": choice, "created_at": timezone.now()}
+    open_report = ProblemReport.objects.select_for_update().filter(
+        user=user, question=question, status=ProblemReport.Status.OPEN
     )
+    report = open_report.first()
+    if report is None:
+        try:
+            with transaction.atomic():
+                return ProblemReport.objects.create(user=user, question=question, **fields)
+        except IntegrityError:  # another tab opened one meanwhile
+            report = open_report.get()
+    for name, value in fields.items():
+        setattr(report, name, value)
+    report.save(update_fields=list(fields))
+    return report
 
 
 @transaction.atomic

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
+from .ids import IdConverter
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,15 +21,20 @@ urlpatterns = [
     path("start/<slug:pool>/", views.pool_start, name="pool-start"),
     path("history/", views.history, name="history"),
     path("questions/<slug:external_id>/", views.question_detail, name="question-detail"),
+    path(
+        "questions/<slug:external_id>/practise/",
+        views.question_practise,
+        name="question-practise",
+    ),
     path("questions/<slug:external_id>/flag/", views.question_flag, name="question-flag"),
     path("questions/<slug:external_id>/note/", views.question_note, name="question-note"),
     path("questions/<slug:external_id>/report/", views.question_report, name="question-report"),
-    path("sessions/<int:session_id>/", views.session_detail, name="session-detail"),
-    path("sessions/<int:session_id>/summary/", views.session_summary, name="session-summary"),
-    path("sessions/<int:session_id>/finish/", views.session_finish, name="session-finish"),
-    path("sessions/<int:session_id>/<int:position>/", views.session_item, name="session-item"),
+    path("sessions/<id:session_id>/", views.session_detail, name="session-detail"),
+    path("sessions/<id:session_id>/summary/", views.session_summary, name="session-summary"),
+    path("sessions/<id:session_id>/finish/", views.session_finish, name="session-finish"),
+    path("sessions/<id:session_id>/<id:position>/", views.session_item, name="session-item"),
     path(
-        "sessions/<int:session_id>/<int:position>/answer/",
+        "sessions/<id:session_id>/<id:position>/answer/",
         views.session_answer,
         name="session-answer",
     ),

@@ -21,6 +21,7 @@ from django_ratelimit.decorators import ratelimit
 
 from . import analytics, charts, selectors, services
 from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
+from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
 from .selectors import Pool
 
@@ -32,6 +33,17 @@ def answer_rate(group: str, request: HttpRequest) -> str:
 
 
 limited = ratelimit(key="user", rate=answer_rate, method="POST", block=True)
+
+
+def session_start_rate(group: str, request: HttpRequest) -> str:
+    """New sessions per learner: enough for anyone, not for a script building
+    hundreds of 100-item sessions."""
+    return settings.SESSION_START_RATE
+
+
+session_start_limited = ratelimit(
+    key="user", rate=session_start_rate, method="POST", block=True, group="session-start"
+)
 
 
 def _partial(request: HttpRequest, template: str, region: str) -> str:
@@ -78,6 +90,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@session_start_limited
 def practice_start(request: HttpRequest, section: str, subsection: str | None = None):
     section_obj = get_object_or_404(Section, slug=section)
     subsection_obj = (
@@ -104,7 +117,7 @@ def practice_start(request: HttpRequest, section: str, subsection: str | None = 
 
 @login_required
 @require_POST
-@limited
+@session_start_limited
 def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
     """One click from Review missed, Flagged or a weak topic: a session over them."""
     subsection = None
@@ -132,13 +145,11 @@ def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
 
 
 def _int(value: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
+    return parse_id(value) or 0
 
 
 @login_required
+@session_start_limited
 def custom_test(request: HttpRequest) -> HttpResponse:
     """The builder. As the form changes, htmx asks for the match count only."""
     data = request.POST if request.method == "POST" else (request.GET or None)
@@ -212,6 +223,18 @@ def question_detail(request: HttpRequest, external_id: str) -> HttpResponse:
     return render(
         request, "quizbank/question_detail.html", {"view": view, "note_form": _note_form(view)}
     )
+
+
+@login_required
+@require_POST
+@session_start_limited
+def question_practise(request: HttpRequest, external_id: str) -> HttpResponse:
+    """Answer one question from its page: a tutor session of just that question."""
+    question = get_object_or_404(Question.objects.published(), external_id=external_id)
+    session = services.session_create(
+        user=request.user, question_ids=[question.pk], title=f"Question {question.external_id}"
+    )
+    return redirect("session-item", session.pk, 1)
 
 
 def _note_form(view) -> NoteForm:
@@ -378,14 +401,19 @@ def _timed_respond(request, state) -> HttpResponse:
     form = TimedResponseForm(request.POST, choice_ids=item.choice_order)
     if not form.is_valid():
         return _timed_item(request, state, form=form, status=400)
+    go = form.cleaned_data["go"]
     kept = services.timed_respond(
         user=request.user,
         session_id=session.pk,
         item=item,
         choice_id=form.cleaned_data["choice"],
         marked=form.cleaned_data["marked"],
+        staying=go == "save",
     )
-    go = form.cleaned_data["go"]
+    if kept and go == "save":  # saved on change: htmx needs no page
+        if request.htmx:
+            return HttpResponse(status=204)
+        return redirect("session-item", session.pk, item.position)
     if not kept or go == "finish":
         services.timed_finish(user=request.user, session_id=session.pk)
         return redirect("session-summary", session.pk)

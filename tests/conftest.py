@@ -43,6 +43,13 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def after_commit(django_capture_on_commit_callbacks):
+    """`with after_commit(): client.post(...)`: run what the request deferred until
+    its transaction committed (e-mail, Celery tasks), as it runs in production."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def user(db):
     return UserFactory()
 

@@ -78,7 +78,17 @@
   });
 
   // Timed tests: the deadline is the server's; this only shows it and, at zero,
-  // opens the results (the server ends the test there).
+  // submits the form (answers were already saved on change; the server ends the
+  // test and keeps what reached it before the deadline).
+  function finish(box) {
+    var form = box.querySelector("#timed-form");
+    if (!form) { window.location.assign(box.dataset.expiredUrl); return; }
+    var go = document.createElement("input");
+    go.type = "hidden"; go.name = "go"; go.value = "finish";
+    form.appendChild(go);
+    form.submit();
+  }
+
   function startCountdown() {
     var box = document.querySelector("[data-deadline]");
     if (!box) return;
@@ -89,7 +99,7 @@
       var m = Math.floor(left / 60), s = left % 60;
       out.textContent = m + ":" + (s < 10 ? "0" : "") + s;
       if (left <= 60) box.querySelector(".timer").classList.add("low");
-      if (left === 0) { window.location.assign(box.dataset.expiredUrl); return; }
+      if (left === 0) { finish(box); return; }
       window.setTimeout(tick, 1000 - (Date.now() % 1000));
     }
     tick();

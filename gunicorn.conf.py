@@ -1,0 +1,27 @@
+"""The one gunicorn setup: the Dockerfile, docker-compose.yml and `make bench` all
+start `gunicorn -c gunicorn.conf.py config.wsgi`. Environment overrides:
+GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS."""
+
+import os
+
+from gunicorn.http import wsgi
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Recycle workers now and then so a slow leak never grows without bound.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
+forwarded_allow_ips = "*"  # only the proxy can reach the web container
+
+
+class _Response(wsgi.Response):
+    """No `Server: gunicorn` header: it tells an attacker what to aim at."""
+
+    def default_headers(self):
+        return [h for h in super().default_headers() if not h.lower().startswith("server:")]
+
+
+wsgi.Response = _Response
