@@ -258,7 +258,7 @@ USE_TZ = True
 
 # Static files ------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 QUESTIONBANK_DIR = BASE_DIR / "fixtures" / "questionbank"
 # Question figures are static files: whitenoise serves them with cache-busting names.
 STATICFILES_DIRS = [BASE_DIR / "static", ("questionbank/figures", QUESTIONBANK_DIR / "figures")]

@@ -2,11 +2,13 @@
 history and bulk work; the other models plainly."""
 
 import io
+import re
 import tempfile
 import zipfile
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,7 +28,7 @@ from editorial.forms import ImportForm, MoveForm
 from editorial.selectors import open_reports_count, read_upload, version_choices
 from editorial.suspects import LETTERS, Suspect, suspect_lines, suspect_q
 
-from .bank import BankError, export_bank, plan_bank
+from .bank import FIGURE_ALT_MIN, FIGURES_DIR, BankError, export_bank, plan_bank
 from .ids import parse_id
 from .models import Attempt, Choice, PracticeSession, Question, Section, Subsection
 from .rules import CHOICES_PER_QUESTION, choice_problems
@@ -60,6 +62,63 @@ class ChoiceInline(admin.StackedInline):
     extra = 0
 
 
+def figure_choices() -> list[tuple[str, str]]:
+    folder = settings.QUESTIONBANK_DIR / FIGURES_DIR
+    return [("", "(no figure)")] + [(p.name, p.name) for p in sorted(folder.glob("*.svg"))]
+
+
+UNSAFE_SVG = re.compile(rb"<script|<foreignobject|\son[a-z]+\s*=|javascript:", re.IGNORECASE)
+
+
+class QuestionAdminForm(forms.ModelForm):
+    """Pick a figure from the bank's folder, or upload a new SVG into it; either
+    way the alt text follows the loader's rule."""
+
+    figure_file = forms.ChoiceField(label="Figure", required=False, choices=figure_choices)
+    figure_upload = forms.FileField(
+        label="or upload an SVG",
+        required=False,
+        help_text="Saved under fixtures/questionbank/figures/ with its own name; "
+        "export the bank and redeploy to serve it with a cache-busting name.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["figure_file", "figure_alt"]  # the admin adds the fieldsets' fields
+
+    def clean_figure_upload(self):
+        upload = self.cleaned_data.get("figure_upload")
+        if upload is None:
+            return None
+        name = Path(upload.name).name.lower()
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*\.svg", name):
+            raise ValidationError("Name the file with lowercase letters, digits and dashes, .svg.")
+        content = upload.read()
+        if b"<svg" not in content[:4096] or UNSAFE_SVG.search(content):
+            raise ValidationError("That is not a plain SVG drawing (no scripts or handlers).")
+        upload.seek(0)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("figure_upload")
+        if upload is not None:
+            data["figure_file"] = Path(upload.name).name.lower()
+        if data.get("figure_file") and len((data.get("figure_alt") or "").strip()) < FIGURE_ALT_MIN:
+            self.add_error(
+                "figure_alt", f"Describe the figure in at least {FIGURE_ALT_MIN} characters."
+            )
+        return data
+
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("figure_upload")
+        if upload is not None:
+            folder = settings.QUESTIONBANK_DIR / FIGURES_DIR
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / self.cleaned_data["figure_file"]).write_bytes(upload.read())
+        return super().save(commit=commit)
+
+
 class SuspectFilter(admin.SimpleListFilter):
     """Questions whose statistics or reports say an editor should look."""
 
@@ -81,6 +140,7 @@ def _percent(value: float | None) -> str:
 
 @admin.register(Question)
 class QuestionAdmin(SimpleHistoryAdmin):
+    form = QuestionAdminForm
     inlines = [ChoiceInline]
     list_display = [
         "external_id",
@@ -103,6 +163,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["external_id", "subsection", "difficulty", "status"]}),
         ("Item analysis", {"fields": ["item_analysis"]}),
         ("Content", {"fields": ["stem", "explanation", "tags", "references"]}),
+        ("Figure", {"fields": ["figure_file", "figure_upload", "figure_alt"]}),
         ("Preview, as learners see it (after saving)", {"fields": ["preview"]}),
         ("Dates", {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
     ]

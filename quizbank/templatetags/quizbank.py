@@ -7,3 +7,16 @@ register = template.Library()
 def share(peers, choice_id) -> int:
     """Percent of all answers to the question that chose this option."""
     return peers.share(choice_id)
+
+
+@register.filter
+def figure_url(file: str) -> str:
+    """The static URL of a question figure, or "" when the static manifest does not
+    know it yet (uploaded in the admin since the last deploy): the page then shows
+    the alt text instead of failing."""
+    from django.templatetags.static import static
+
+    try:
+        return static(f"questionbank/figures/{file}")
+    except ValueError:
+        return ""

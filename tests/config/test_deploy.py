@@ -40,6 +40,50 @@ def test_check_deploy_is_clean_with_production_variables():
     assert "no issues" in result.stdout
 
 
+# Only what an operator must set: everything secure follows from DEBUG being off.
+MINIMAL = {
+    "DEBUG": "false",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "prep.example.com",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+}
+
+
+def manage(*args, env):
+    clean = {k: os.environ[k] for k in ("PATH", "HOME", "LANG") if k in os.environ}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_only_the_required_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=MINIMAL)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+SHOW = (
+    "shell",
+    "--verbosity",
+    "0",
+    "-c",
+    "from django.conf import settings as s; print(s.SECURE_SSL_REDIRECT, "
+    "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)",
+)
+
+
+def test_secure_by_default_and_one_documented_opt_out_for_plain_http():
+    assert manage(*SHOW, env=MINIMAL).stdout.split() == ["True", "True", "True", "31536000"]
+    trial = manage(*SHOW, env=MINIMAL | {"INSECURE_HTTP": "true"}).stdout.split()
+    assert trial == ["False", "False", "False", "0"]
+
+
 @pytest.mark.django_db
 def test_pages_send_a_csp_without_inline_script(client):
     response = client.get(reverse("home"))
