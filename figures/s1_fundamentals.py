@@ -49,7 +49,7 @@ def _four_datasets():
 @figure("fund-perc-fig-four-datasets")
 def four_datasets():
     fig, axes = new_figure(5.0, 5.0, ncols=2, nrows=2)
-    for ax, (name, (x0, x1)) in zip(axes.flat, _four_datasets().items()):
+    for ax, (name, (x0, x1)) in zip(axes.flat, _four_datasets().items(), strict=False):
         ax.scatter(x0[:, 0], x0[:, 1], marker="o", s=22, label="class 0")
         ax.scatter(x1[:, 0], x1[:, 1], marker="x", s=26, label="class 1")
         ax.set_title(f"dataset {name}")
@@ -191,7 +191,7 @@ def dead_relu_fraction():
 def softmax_temperature():
     fig, axes = new_figure(6.0, 2.6, ncols=3)
     logits = np.array([2.0, 1.0, 0.2, -1.0])
-    for ax, (panel, t) in zip(axes, [("A", 4.0), ("B", 0.25), ("C", 1.0)]):
+    for ax, (panel, t) in zip(axes, [("A", 4.0), ("B", 0.25), ("C", 1.0)], strict=False):
         e = np.exp((logits - logits.max()) / t)
         p = e / e.sum()
         ax.bar(np.arange(1, 5), p, color="tab:blue")

@@ -1,5 +1,6 @@
 """Section 2 figures: small real training runs and optimiser simulations in NumPy."""
 
+import itertools
 import math
 
 import numpy as np
@@ -48,7 +49,7 @@ class _MLP:
 
     def __init__(self, sizes, rng, scale=None):
         self.params = []
-        for fan_in, fan_out in zip(sizes[:-1], sizes[1:]):
+        for fan_in, fan_out in itertools.pairwise(sizes):
             std = math.sqrt(2 / fan_in) if scale is None else scale
             self.params += [rng.normal(0, std, (fan_in, fan_out)), np.zeros(fan_out)]
 
@@ -160,7 +161,7 @@ def _lr_finder(seed=0, steps=300, lr_min=1e-4, lr_max=10.0, batch=128, momentum=
         best = min(best, value)
         if value > 4 * best:
             break
-        for p, v, g in zip(net.params, vel, grads):
+        for p, v, g in zip(net.params, vel, grads, strict=False):
             v *= momentum
             v += g
             p -= lr * v
@@ -384,7 +385,7 @@ def adam_first_steps():
 def sgd_vs_adam_scales():
     fig, axes = new_figure(6.2, 3.0, ncols=2)
     a = np.array([100.0, 0.01])
-    for ax, name in zip(axes, ["SGD, lr 0.019", "Adam, lr 0.01"]):
+    for ax, name in zip(axes, ["SGD, lr 0.019", "Adam, lr 0.01"], strict=False):
         p, m, s = np.array([1.0, 1.0]), np.zeros(2), np.zeros(2)
         hist = []
         for t in range(1, 501):
@@ -442,7 +443,7 @@ def _train_mlp(x, y, xv, yv, epochs, drop=0.0, lr=0.05, batch=50, sizes=None, se
         for idx in _batches(rng, len(x), batch):
             loss, grads = net.loss_grad(x[idx], y[idx], drop=drop, rng=rng)
             batch_losses.append(loss)
-            for p, v, g in zip(net.params, vel, grads):
+            for p, v, g in zip(net.params, vel, grads, strict=False):
                 v *= 0.9
                 v += g
                 p -= lr * v
@@ -491,7 +492,7 @@ def weight_histograms():
         z = lasso - step * (x.T @ (x @ lasso - y) / n)
         lasso = np.sign(z) * np.maximum(np.abs(z) - step * 0.1, 0)
     bins = np.linspace(-2.2, 2.2, 45)
-    for ax, (name, w) in zip(axes, [("model P", lasso), ("model Q", ridge)]):
+    for ax, (name, w) in zip(axes, [("model P", lasso), ("model Q", ridge)], strict=False):
         ax.hist(w, bins=bins, color="tab:blue")
         ax.set_title(f"{name}\n{int(np.sum(w == 0))} of {d} weights exactly 0", fontsize=9)
         ax.set_xlabel("weight value")
@@ -577,7 +578,7 @@ def random_search_scatter():
     rng = np.random.default_rng(11)
     lrs = 10 ** rng.uniform(-4, 0.5, 40)
     wds = 10 ** rng.uniform(-6, -2, 40)
-    losses = np.array([_logreg_trial(lr, wd) for lr, wd in zip(lrs, wds)])
+    losses = np.array([_logreg_trial(lr, wd) for lr, wd in zip(lrs, wds, strict=False)])
     for ax, values, name in [(axes[0], lrs, "learning rate"), (axes[1], wds, "weight decay")]:
         ax.scatter(values, losses, s=16)
         ax.set_xscale("log")
@@ -630,7 +631,9 @@ def bayes_opt():
     pdf = np.exp(-(z**2) / 2) / math.sqrt(2 * math.pi)
     ei = (best - mean) * cdf + std * pdf
     ax = axes[0]
-    ax.fill_between(grid, mean - 2 * std, mean + 2 * std, color="tab:blue", alpha=0.2, label="mean ± 2 sd")
+    ax.fill_between(
+        grid, mean - 2 * std, mean + 2 * std, color="tab:blue", alpha=0.2, label="mean ± 2 sd"
+    )
     ax.plot(grid, mean, color="tab:blue", lw=1.6, label="surrogate mean")
     ax.plot(log_lrs, losses, "ko", ms=5, label="trials run")
     ax.set_ylabel("validation loss")
@@ -664,7 +667,7 @@ def tanh_activation_histograms():
         ("weights N(0, 1)", 1.0),
     ]
     bins = np.linspace(-1, 1, 41)
-    for ax, (title, std) in zip(axes, cases):
+    for ax, (title, std) in zip(axes, cases, strict=False):
         out = _tanh_layer_outputs(std)[-1].ravel()
         ax.hist(out, bins=bins, color="tab:blue", weights=np.full(out.size, 100 / out.size))
         ax.set_title(title, fontsize=9)
