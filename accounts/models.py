@@ -1,5 +1,6 @@
 import zoneinfo
 from datetime import time
+from functools import lru_cache
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
@@ -7,7 +8,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 
+@lru_cache(maxsize=1)
 def timezone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone: listing them reads the zoneinfo folder, so once per process."""
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 

@@ -1,17 +1,10 @@
 """Form widgets."""
 
-from functools import lru_cache
-
 from django import forms
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import timezone_choices
-
-
-@lru_cache(maxsize=1)
-def _zones() -> tuple[tuple[str, str], ...]:
-    return tuple(timezone_choices())
 
 
 class TimezoneSelect(forms.Select):
@@ -25,7 +18,7 @@ class TimezoneSelect(forms.Select):
             '<option value="{}"{}>{}</option>',
             (
                 (zone, mark_safe(" selected") if zone == value else "", label)
-                for zone, label in _zones()
+                for zone, label in timezone_choices()
             ),
         )
         return format_html(

@@ -108,7 +108,8 @@ DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker and cache -----------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0" if TESTING else "")
+# Tests use a Redis database of their own (9), never the 0 a developer's `make run` uses.
+REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/9" if TESTING else "")
 if REDIS_URL:
     # django-redis with IGNORE_EXCEPTIONS: if Redis goes away the site keeps
     # serving (rate limits fail open for that time) instead of raising 500s.

@@ -3,7 +3,8 @@ sequence of ordinary actions; after every step every page the learner can reach
 is fetched, and must answer without a 5xx while the invariants hold.
 
 Runs on Postgres with the suite and on SQLite (`make test` runs it twice), since
-`make run` is SQLite. Each example runs in a savepoint rolled back at the end.
+`make run` is SQLite. Each example runs in a savepoint rolled back at the end,
+over a small bank made once for all examples.
 Deterministic in the suite; HYPOTHESIS_PROFILE=explore searches fresh sequences.
 """
 
@@ -67,7 +68,6 @@ class Learner(RuleBasedStateMachine):
         from django.core.cache import cache
 
         cache.clear()
-        make_bank()
         self.client = Client()
         self.user = None
         self.session = None  # the session being practised
@@ -337,6 +337,7 @@ EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "200"))
 
 @pytest.mark.django_db
 def test_learner_journeys():
+    make_bank()  # shared by every example; each learner's doings roll back
     run_state_machine_as_test(
         Learner,
         settings=settings(
