@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.template.loader import render_to_string
 
 from .mail import enqueue
 
@@ -24,6 +25,16 @@ def site() -> SimpleNamespace:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's text e-mails, each with an HTML part in the product's design."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if message.content_subtype == "plain" and not getattr(message, "alternatives", None):
+            html = render_to_string(
+                "email/transactional.html", {"subject": message.subject, "body": message.body}
+            )
+            message.attach_alternative(html, "text/html")
+        return message
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render now, send from a Celery worker after the request commits: a slow
         SMTP server never stalls a web worker, and the response time no longer

@@ -250,6 +250,7 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="DeepPrep <noreply@deepprep.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DEFAULT_REPLY_TO = env("DEFAULT_REPLY_TO", default="")
 
 # Internationalisation ----------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

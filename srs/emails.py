@@ -3,9 +3,10 @@
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from accounts.mail import Message
 
 from .selectors import DueToday
 
@@ -28,7 +29,7 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def reminder_message(*, user, due: DueToday, topic: str | None) -> EmailMultiAlternatives:
+def reminder_message(*, user, due: DueToday, topic: str | None) -> Message:
     unsubscribe_url = absolute(reverse("srs-unsubscribe", args=[unsubscribe_token(user.pk)]))
     context = {
         "user": user,
@@ -40,7 +41,7 @@ def reminder_message(*, user, due: DueToday, topic: str | None) -> EmailMultiAlt
         "profile_url": absolute(reverse("profile")),
     }
     subject = f"{due.reviews} review{'s' if due.reviews != 1 else ''} due today on DeepPrep"
-    message = EmailMultiAlternatives(
+    message = Message(
         subject=subject,
         body=render_to_string("email/reminder.txt", context),
         to=[user.email],
