@@ -385,3 +385,87 @@ def nms_threshold_sweep():
     ax.legend(lines, [ln.get_label() for ln in lines], fontsize=8, loc="center",
               bbox_to_anchor=(0.55, 0.35))
     return fig
+
+
+# --------------------------------------------------------------- 3.3 ResNet
+
+
+def _spiral(n, rng):
+    t = rng.uniform(0.25, 3.0, n) * np.pi
+    y = rng.integers(0, 2, n)
+    ang = t + np.pi * y
+    r = t / (1.5 * np.pi)
+    x = np.stack([r * np.cos(ang), r * np.sin(ang)], axis=1) + rng.normal(0, 0.02, (n, 2))
+    return x, y
+
+
+def _train_deep_net(depth, residual, steps=2000, width=16, lr=0.05, batch=64, seed=0):
+    """A ReLU network without normalisation on a two-spiral task, trained by
+    SGD. Plain layers: h = relu(W h + b), He initialisation. Residual layers:
+    h = h + W relu(h) + b, with the branch initialised small (variance
+    1 / (width * depth)). Returns the per-step training loss."""
+    rng = np.random.default_rng(seed)
+    w_in, b_in = rng.normal(0, 1.0, (2, width)), np.zeros(width)
+    std = np.sqrt(1 / (width * depth)) if residual else np.sqrt(2 / width)
+    ws = [rng.normal(0, std, (width, width)) for _ in range(depth)]
+    bs = [np.zeros(width) for _ in range(depth)]
+    w_out, b_out = rng.normal(0, np.sqrt(1 / width), (width, 2)), np.zeros(2)
+    xs, ys = _spiral(2000, np.random.default_rng(1))
+    losses = []
+    for _ in range(steps):
+        idx = rng.integers(0, len(xs), batch)
+        x, y = xs[idx], ys[idx]
+        h = np.maximum(x @ w_in + b_in, 0)
+        hs, zs = [h], []
+        for w, b in zip(ws, bs, strict=True):
+            if residual:
+                h = h + np.maximum(h, 0) @ w + b
+                zs.append(None)
+            else:
+                z = h @ w + b
+                zs.append(z)
+                h = np.maximum(z, 0)
+            hs.append(h)
+        p = _softmax(h @ w_out + b_out)
+        losses.append(float(-np.mean(np.log(p[np.arange(batch), y] + 1e-12))))
+        g = p
+        g[np.arange(batch), y] -= 1
+        g /= batch
+        grad_w_out, grad_b_out = h.T @ g, g.sum(axis=0)
+        dh = g @ w_out.T
+        for layer in range(depth - 1, -1, -1):
+            h_in = hs[layer]
+            if residual:
+                gw, gb = np.maximum(h_in, 0).T @ dh, dh.sum(axis=0)
+                dh = dh + (dh @ ws[layer].T) * (h_in > 0)
+            else:
+                dz = dh * (zs[layer] > 0)
+                gw, gb = h_in.T @ dz, dz.sum(axis=0)
+                dh = dz @ ws[layer].T
+            ws[layer] -= lr * gw
+            bs[layer] -= lr * gb
+        dz0 = dh * (hs[0] > 0)
+        w_in -= lr * x.T @ dz0
+        b_in -= lr * dz0.sum(axis=0)
+        w_out -= lr * grad_w_out
+        b_out -= lr * grad_b_out
+    return np.array(losses)
+
+
+@figure("cnnarch-resnet-fig-degradation-curves")
+def degradation_curves():
+    fig, ax = new_figure(5.8, 3.6)
+    window = 50
+    kernel = np.ones(window) / window
+    for depth, residual, color, label in [(4, False, "C0", "plain, 4 layers"),
+                                          (40, False, "C3", "plain, 40 layers"),
+                                          (40, True, "C2", "residual, 40 layers")]:
+        loss = _train_deep_net(depth, residual)
+        steps = np.arange(window, len(loss) + 1)
+        ax.plot(steps, np.convolve(loss, kernel, mode="valid"), color=color, label=label)
+    ax.axhline(np.log(2), color="0.5", ls=":", lw=1)
+    ax.set_xlabel("SGD step")
+    ax.set_ylabel(f"training loss ({window}-step mean)")
+    ax.set_ylim(0, 0.8)
+    ax.legend(fontsize=8)
+    return fig
