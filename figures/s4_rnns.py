@@ -95,15 +95,15 @@ def lstm_gradient_through_time():
     fig, ax = new_figure(5.8, 3.6)
     gaps = np.arange(1, 101)
     rnn = np.mean([_rnn_gradient_norms(1.0, hidden=32, seed=s) for s in range(3)], axis=0)
-    ax.plot(gaps, rnn, color="C3", label=r"vanilla tanh RNN: $\|\partial h_T/\partial h_{T-k}\|$")
+    ax.plot(gaps, rnn, color="C3", label=r"tanh RNN, $\|\partial h_T/\partial h_{T-k}\|$")
     for fb, color in [(0.0, "C0"), (1.0, "C1"), (3.0, "C2")]:
         norms = np.mean([_lstm_cell_gradient_norms(fb, seed=s) for s in range(3)], axis=0)
         ax.plot(gaps, norms, color=color,
-                label=rf"LSTM, forget-gate bias {fb:g}: $\|\partial c_T/\partial c_{{T-k}}\|$")
+                label=rf"LSTM, forget bias {fb:g}, $\|\partial c_T/\partial c_{{T-k}}\|$")
     ax.set_yscale("log")
     ax.set_xlabel("time steps back, k")
     ax.set_ylabel("gradient norm (log)")
-    ax.legend(fontsize=7.5)
+    ax.legend(fontsize=8)
     return fig
 
 

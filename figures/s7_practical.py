@@ -27,7 +27,7 @@ def _roofline_kernels():
     for tokens in (1, 32, 512):
         flops = 2 * tokens * n * n
         bytes_moved = (n * n + 2 * tokens * n) * 2
-        kernels.append((f"{tokens} x {n} times {n} x {n} matmul", flops, bytes_moved))
+        kernels.append((f"matmul, m = {tokens}", flops, bytes_moved))
     return kernels
 
 
@@ -36,7 +36,7 @@ def roofline():
     fig, ax = new_figure(6.0, 3.9)
     ai = np.logspace(-1.5, 3.5, 200)
     ax.plot(ai, np.minimum(PEAK_FLOPS, ai * BANDWIDTH) / 1e12, color="black", lw=2,
-            label="attainable = min(peak, intensity x bandwidth)")
+            label="roof: min(peak, intensity x bandwidth)")
     ridge = PEAK_FLOPS / BANDWIDTH
     ax.axvline(ridge, color="0.5", ls=":", lw=1)
     ax.annotate(f"ridge: {ridge:.0f} FLOP/byte", (ridge, 2), textcoords="offset points",
@@ -45,13 +45,13 @@ def roofline():
     for (label, flops, nbytes), m in zip(_roofline_kernels(), markers, strict=True):
         x = flops / nbytes
         y = min(PEAK_FLOPS, x * BANDWIDTH) / 1e12
-        ax.plot(x, y, m, ms=8, label=f"{label} ({x:.2f} FLOP/B)" if x < 1 else f"{label} ({x:.0f} FLOP/B)")
+        ax.plot(x, y, m, ms=8, label=f"{label} ({x:.2f})" if x < 1 else f"{label} ({x:.0f})")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("arithmetic intensity (FLOP per byte of memory traffic)")
     ax.set_ylabel("attainable TFLOP/s")
-    ax.set_title("accelerator: 100 TFLOP/s peak, 2 TB/s memory bandwidth", fontsize=9)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("100 TFLOP/s peak, 2 TB/s; fp16 matmul = (m x 4096) by (4096 x 4096)", fontsize=9)
+    ax.legend(fontsize=8, loc="lower right", title="kernel (FLOP/byte)", title_fontsize=8)
     return fig
 
 
