@@ -42,7 +42,7 @@ def _log_density(points, mu, var):
 @figure("gen-intro-fig-discriminative-vs-density")
 def discriminative_vs_density():
     x, y, (w, b), (mu, var) = _two_class_models()
-    gx, gy = np.meshgrid(np.linspace(-5, 9, 141), np.linspace(-5, 9, 141))
+    gx, gy = np.meshgrid(np.linspace(-5, 9, 71), np.linspace(-5, 9, 71))
     grid = np.stack([gx.ravel(), gy.ravel()], axis=1)
     prob = _sigmoid(grid @ w + b).reshape(gx.shape)
     logp = _log_density(grid, mu, var).reshape(gx.shape)
@@ -55,8 +55,8 @@ def discriminative_vs_density():
     fig.colorbar(c1, ax=a1, label="log p(x)", shrink=0.85)
     a1.set_title("Gaussian class-conditional model", fontsize=9)
     for a in (a0, a1):
-        a.scatter(x[y == 0, 0], x[y == 0, 1], s=3, c="white", edgecolors="none")
-        a.scatter(x[y == 1, 0], x[y == 1, 1], s=3, c="black", edgecolors="none")
+        a.scatter(x[y == 0, 0][::2], x[y == 0, 1][::2], s=3, c="white", edgecolors="none")
+        a.scatter(x[y == 1, 0][::2], x[y == 1, 1][::2], s=3, c="black", edgecolors="none")
         a.plot(*probe, marker="*", ms=12, color="gold", mec="black")
         a.annotate("P", probe, textcoords="offset points", xytext=(-12, -4), fontsize=9)
         a.set_xlabel("$x_1$")
