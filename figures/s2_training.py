@@ -405,7 +405,7 @@ def sgd_vs_adam_scales():
         ax.set_title(name)
         ax.set_xlabel("step")
     axes[0].set_ylabel("distance from optimum (log)")
-    axes[0].legend(fontsize=7, loc="lower left")
+    axes[0].legend(fontsize=9, loc="center right")
     return fig
 
 
