@@ -97,4 +97,6 @@ class ProfileForm(forms.ModelForm):
                 cleaned[name] = getattr(self.instance, name)
         if self.is_bound and not self._has_reminders:
             cleaned["reminders_enabled"] = self.instance.reminders_enabled
+        if cleaned.get("reminders_enabled"):
+            self.instance.reminders_off_reason = ""  # turned back on: the note is done
         return cleaned

@@ -50,6 +50,9 @@ class User(AbstractUser):
         "day starts at", default=4, validators=[MaxValueValidator(23)]
     )
     reminders_enabled = models.BooleanField("e-mail me when reviews are due", default=True)
+    # Why reminders were turned off for the learner (a mail server refused the
+    # address); shown on the profile, cleared when they turn reminders back on.
+    reminders_off_reason = models.CharField(max_length=300, blank=True)
     reminder_time = models.TimeField("reminder time", default=time(18, 0))
     desired_retention = models.FloatField(
         default=0.9, validators=[MinValueValidator(0.8), MaxValueValidator(0.95)]

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
@@ -230,10 +231,37 @@ def reminder_send(*, log_id: int) -> str:
         log.save(update_fields=["status", "reason"])
         return log.status
     topic = selectors.weakest_topic(user, due=due)
-    emails.reminder_message(user=user, due=due, topic=topic).send()
+    try:
+        emails.reminder_message(user=user, due=due, topic=topic).send()
+    except SMTPException as exc:
+        refused = permanent_refusal(exc)
+        if refused is None:
+            raise  # 4xx or no answer: the task retries with backoff
+        # 5xx: the address does not exist. Retrying costs work and reputation.
+        User.objects.filter(pk=user.pk).update(
+            reminders_enabled=False, reminders_off_reason=refused[:300]
+        )
+        log.status, log.reason = ReminderLog.Status.SKIPPED, f"address refused ({refused})"[:60]
+        log.save(update_fields=["status", "reason"])
+        return "refused"
     log.status, log.due_count, log.sent_at = ReminderLog.Status.SENT, due.reviews, now
     log.save(update_fields=["status", "due_count", "sent_at"])
     return log.status
+
+
+def permanent_refusal(exc: SMTPException) -> str | None:
+    """'550 mailbox does not exist' for a permanent (5xx) refusal, else None."""
+    if isinstance(exc, SMTPRecipientsRefused):
+        answers = list(exc.recipients.values())
+        code, text = answers[0] if answers else (0, b"")
+    elif isinstance(exc, SMTPResponseException):
+        code, text = exc.smtp_code, exc.smtp_error
+    else:
+        return None
+    if not 500 <= code < 600:
+        return None
+    text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {text}".strip()
 
 
 @transaction.atomic
