@@ -8,7 +8,7 @@ nothing a question's author writes can reach the page unsanitised.
 
 import html
 import re
-from functools import lru_cache
+import threading
 
 import latex2mathml.converter
 import markdown
@@ -120,8 +120,19 @@ _ATTRIBUTES = {
 }
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _converter() -> markdown.Markdown:
+    """One converter per thread: a Markdown instance keeps per-document state, so
+    one shared across gunicorn's threads could store another question's HTML."""
+    md = getattr(_local, "converter", None)
+    if md is None:
+        md = _local.converter = _build_converter()
+    return md
+
+
+def _build_converter() -> markdown.Markdown:
     return markdown.Markdown(
         extensions=[
             "pymdownx.superfences",
