@@ -18,6 +18,7 @@ from django.utils import timezone
 
 # Imported before any test app exists: celery's test apps snapshot the shared-task
 # finalizers, and one registered later would be dropped after the first test.
+import accounts.tasks  # noqa: F401
 import srs.tasks  # noqa: F401
 
 # Our own Redis database for the broker, so parallel runs by other engineers don't mix.
@@ -49,7 +50,7 @@ def celery_config():
 
 @pytest.fixture(scope="session")
 def celery_includes():
-    return ["srs.tasks"]
+    return ["srs.tasks", "accounts.tasks"]
 
 
 @pytest.fixture(scope="session")
