@@ -93,7 +93,7 @@ def previous_token_head():
                 f"{a[i, j]:.2f}"[1:] if a[i, j] < 1 else "1.0",
                 ha="center",
                 va="center",
-                fontsize=6.5,
+                fontsize=7.5,
                 color="white" if a[i, j] > 0.5 else "black",
             )
     ax.set_xticks(range(n), [str(j + 1) for j in range(n)])

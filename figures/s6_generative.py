@@ -61,6 +61,15 @@ def discriminative_vs_density():
         a.annotate("P", probe, textcoords="offset points", xytext=(-12, -4), fontsize=9)
         a.set_xlabel("$x_1$")
         a.grid(False)
+    lp = _log_density(probe[None], mu, var)[0]
+    a1.annotate(
+        f"log p(P) = {lp:.0f}",
+        probe,
+        textcoords="offset points",
+        xytext=(-62, -20),
+        fontsize=8,
+        color="white",
+    )
     a0.set_ylabel("$x_2$")
     return fig
 
