@@ -7,12 +7,14 @@ the database back in the same layout, so admin edits round-trip to YAML.
 """
 
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
 
 from .models import Choice, Question, Section, Subsection
@@ -170,6 +172,11 @@ def _question(
     tags, refs = raw.get("tags") or [], raw.get("references") or []
     if not isinstance(tags, list) or not isinstance(refs, list):
         problems.append(f"{where}: tags and references must be lists")
+    elif not all(isinstance(t, str | int | float) for t in [*tags, *refs]):
+        problems.append(
+            f"{where}: each tag and reference must be plain text (quote a reference "
+            f"that holds ': ', or YAML reads it as a mapping)"
+        )
     figure_file, figure_alt = _figure(raw.get("figure"), root, where, problems)
     if len(problems) > start:
         return None
@@ -467,6 +474,18 @@ def subsection_path(subsection: Subsection) -> Path:
     return Path(f"{section.number}-{section.slug}") / f"{subsection.number}-{subsection.slug}.yaml"
 
 
+def _copy_figures(root: Path, files: list[str]) -> None:
+    """An exported bank carries the figures its questions name, so it loads as is."""
+    source = Path(settings.QUESTIONBANK_DIR) / FIGURES_DIR
+    target = root / FIGURES_DIR
+    if source.resolve() == target.resolve():
+        return
+    for name in sorted({f for f in files if f}):
+        if (source / name).is_file():
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / name, target / name)
+
+
 def export_bank(*, directory: Path, questions=None) -> Counter:
     """Write the published bank (or `questions`) to `directory`; return counts per file."""
     root = Path(directory)
@@ -505,6 +524,7 @@ def export_bank(*, directory: Path, questions=None) -> Counter:
     ):
         by_subsection.setdefault(q.subsection, []).append(q)
     counts: Counter = Counter()
+    _copy_figures(root, [q.figure_file for items in by_subsection.values() for q in items])
     for subsection, items in by_subsection.items():
         path = root / subsection_path(subsection)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,13 +29,13 @@ def bank_with_figure(root, **figure):
     )
 
 
-def test_a_figure_loads_and_exports_back(tmp_path, db):
+def test_a_figure_loads_and_exports_back(tmp_path, db, settings):
+    settings.QUESTIONBANK_DIR = tmp_path / "in"
     load_bank(directory=bank_with_figure(tmp_path / "in"))
     question = Question.objects.get()
     assert (question.figure_file, question.figure_alt) == ("curve.svg", ALT)
-    export_bank(directory=tmp_path / "out")
-    (tmp_path / "out" / "figures").mkdir()
-    (tmp_path / "out" / "figures" / "curve.svg").write_bytes(SVG)
+    export_bank(directory=tmp_path / "out")  # carries its figures along
+    assert (tmp_path / "out" / "figures" / "curve.svg").read_bytes() == SVG
     assert read_bank(tmp_path / "out").questions == read_bank(tmp_path / "in").questions
 
 
