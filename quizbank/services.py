@@ -11,7 +11,6 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from srs.services import card_record_attempt
 
 from .models import (
     Annotation,
@@ -28,6 +27,7 @@ from .models import (
 )
 from .rules import DIFFICULTIES
 from .selectors import Pool, questions_in_pool
+from .signals import attempt_recorded
 
 MAX_SESSION_SIZE = 100
 MAX_TIME_TAKEN_MS = 60 * 60 * 1000
@@ -190,7 +190,7 @@ def _attempt_store(
         created_at=now,
     )
     _progress_record(attempt)
-    card_record_attempt(attempt=attempt, in_review=in_review)
+    attempt_recorded.send(sender=Attempt, attempt=attempt, in_review=in_review)
     return attempt
 
 

@@ -4,3 +4,14 @@ from django.apps import AppConfig
 class SrsConfig(AppConfig):
     name = "srs"
     verbose_name = "Spaced repetition"
+
+    def ready(self):
+        from quizbank.signals import attempt_recorded
+
+        from .services import card_record_attempt
+
+        def _schedule(sender, *, attempt, in_review, **kwargs):
+            card_record_attempt(attempt=attempt, in_review=in_review)
+
+        # Strong reference, keyed by uid, so a reload never connects it twice.
+        attempt_recorded.connect(_schedule, weak=False, dispatch_uid="srs.card_record_attempt")
