@@ -7,9 +7,7 @@ editorial code that drives them lives here, so the core imports none of it.
 """
 
 import io
-import tempfile
 import zipfile
-from pathlib import Path
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -25,7 +23,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from quizbank.bank import BankError, export_bank, plan_bank
+from quizbank.bank import BankError, export_files, plan_bank
 from quizbank.ids import parse_id
 from quizbank.models import Choice, ProblemReport, Question
 from quizbank.rules import CHOICES_PER_QUESTION
@@ -326,19 +324,16 @@ class QuestionAdmin(SimpleHistoryAdmin):
     )
     def export_yaml(self, request, queryset):
         questions = Question.objects.filter(pk__in=queryset.values("pk"))
-        with tempfile.TemporaryDirectory() as tmp:
-            counts = export_bank(directory=Path(tmp), questions=questions)
-            if len(counts) == 1:
-                (name,) = counts
-                response = HttpResponse(
-                    (Path(tmp) / name).read_bytes(), content_type="application/yaml; charset=utf-8"
-                )
-                response["Content-Disposition"] = f'attachment; filename="{Path(name).name}"'
-                return response
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for file in sorted(Path(tmp).rglob("*.yaml")):
-                    archive.write(file, file.relative_to(tmp))
+        taxonomy, *files = export_files(questions=questions)
+        if len(files) == 1:
+            (file,) = files
+            response = HttpResponse(file.text, content_type="application/yaml; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{file.path.name}"'
+            return response
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in sorted([taxonomy, *files], key=lambda f: f.path):
+                archive.writestr(str(file.path), file.text)
         response = HttpResponse(buffer.getvalue(), content_type="application/zip")
         response["Content-Disposition"] = 'attachment; filename="questionbank.zip"'
         return response
