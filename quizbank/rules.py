@@ -3,6 +3,7 @@
 from collections.abc import Iterable, Mapping
 
 CHOICES_PER_QUESTION = 4
+OPTION_LETTERS = "ABCD"[:CHOICES_PER_QUESTION]
 DIFFICULTIES = ("easy", "medium", "hard")
 
 
