@@ -1,5 +1,7 @@
 """The question bank (sections, subsections, questions, choices) and practice history."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -173,6 +175,13 @@ class PracticeSession(models.Model):
     @property
     def is_timed(self) -> bool:
         return self.mode == self.Mode.TIMED
+
+    def is_over(self, now: datetime | None = None) -> bool:
+        """Finished, or a timed test whose deadline has passed (the one rule for
+        "is this test over?": past its deadline nothing more is accepted)."""
+        if self.finished_at is not None:
+            return True
+        return self.is_timed and (now or timezone.now()) >= self.deadline
 
 
 class SessionItem(models.Model):

@@ -283,7 +283,7 @@ def timed_respond(
     the item, whose clock keeps running; otherwise they are moving on."""
     session = _timed_locked(user=user, session_id=session_id)
     now = timezone.now()
-    if session.finished_at is not None or now >= session.deadline:
+    if session.is_over(now):
         return False
     if choice_id is not None and choice_id not in item.choice_order:
         raise ValidationError("That option is not one of this question's choices.")
@@ -318,6 +318,17 @@ def timed_finish(*, user: User, session_id: int) -> PracticeSession:
     session.finished_at = ended
     session.save(update_fields=["finished_at"])
     return session
+
+
+def timed_finish_if_over(*, user: User, session: PracticeSession) -> PracticeSession | None:
+    """The finished test when `session` is over (ending it first if its time ran
+    out unsubmitted), or None while it still runs. Every page of a timed test asks
+    this before it shows the test, so the time runs out the same way everywhere."""
+    if not session.is_over():
+        return None
+    if session.finished_at is not None:
+        return session
+    return timed_finish(user=user, session_id=session.pk)
 
 
 # Flags, notes and reports ----------------------------------------------------------
