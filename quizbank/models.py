@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .markdown import render_markdown
+from .rules import NOTE_MAX_LENGTH, REPORT_MAX_LENGTH, Difficulty
 
 
 class Section(models.Model):
@@ -51,22 +52,9 @@ class Subsection(models.Model):
         return reverse("practice-subsection", args=[self.section.slug, self.slug])
 
 
-class Difficulty(models.TextChoices):
-    EASY = "easy", "Easy"
-    MEDIUM = "medium", "Medium"
-    HARD = "hard", "Hard"
-
-
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Question.Status.PUBLISHED)
-
-    def in_scope(self, *, section=None, subsection=None):
-        if subsection is not None:
-            return self.filter(subsection=subsection)
-        if section is not None:
-            return self.filter(subsection__section=section)
-        return self
 
 
 class Question(models.Model):
@@ -290,7 +278,7 @@ class Annotation(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     flagged = models.BooleanField(default=False)
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -323,7 +311,7 @@ class ProblemReport(models.Model):
         related_name="+",
         help_text="The reporter's answer when they reported.",
     )
-    reason = models.TextField(max_length=1000)
+    reason = models.TextField(max_length=REPORT_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolution_note = models.TextField(blank=True)
     resolved_by = models.ForeignKey(

@@ -25,13 +25,16 @@ from .models import (
     SessionItem,
     Subsection,
 )
-from .rules import DIFFICULTIES
+from .rules import (
+    DIFFICULTIES,
+    MAX_SESSION_SIZE,
+    MAX_TIME_TAKEN_MS,
+    NOTE_MAX_LENGTH,
+    REPORT_MAX_LENGTH,
+    SECONDS_PER_TIMED_QUESTION,
+)
 from .selectors import Pool, questions_in_pool
 from .signals import attempt_recorded
-
-MAX_SESSION_SIZE = 100
-MAX_TIME_TAKEN_MS = 60 * 60 * 1000
-SECONDS_PER_TIMED_QUESTION = 90
 
 
 def _pick(questions: QuerySet, size: int) -> list[int]:
@@ -344,7 +347,7 @@ def annotation_save(
     if flagged is not None:
         annotation.flagged = flagged
     if note is not None:
-        annotation.note = note.strip()[:2000]
+        annotation.note = note.strip()[:NOTE_MAX_LENGTH]
     annotation.save()
     return annotation
 
@@ -358,7 +361,7 @@ def report_create(
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say in a few words what is wrong.")
-    fields = {"reason": reason[:1000], "choice": choice, "created_at": timezone.now()}
+    fields = {"reason": reason[:REPORT_MAX_LENGTH], "choice": choice, "created_at": timezone.now()}
     open_report = ProblemReport.objects.select_for_update().filter(
         user=user, question=question, status=ProblemReport.Status.OPEN
     )

@@ -22,6 +22,7 @@ from . import analytics, charts, selectors, services
 from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
 from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
+from .rules import MAX_SESSION_SIZE
 from .selectors import Pool
 
 
@@ -134,7 +135,7 @@ def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
             user=request.user,
             subsection=subsection,
             pool=pool,
-            size=services.MAX_SESSION_SIZE if pool != Pool.ALL else 10,
+            size=MAX_SESSION_SIZE if pool != Pool.ALL else 10,
             title=f"{titles[pool]}: {subsection}" if subsection else titles[pool],
         )
     except ValidationError as exc:
