@@ -1,6 +1,7 @@
 from django import forms
 
 from quizbank.models import Subsection
+from quizbank.rules import RESOLUTION_NOTE_MAX_LENGTH
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -14,7 +15,7 @@ class MoveForm(forms.Form):
 class CloseReportsForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        max_length=2000,
+        max_length=RESOLUTION_NOTE_MAX_LENGTH,
         help_text="The reporters see this note on their dashboard.",
     )
 

@@ -4,7 +4,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from quizbank.bank import Bank, BankError, read_bank
@@ -23,13 +23,6 @@ def open_reports_count() -> Subquery:
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
-def questions_for_editors() -> QuerySet[Question]:
-    """Questions with their statistics and open report count, for list and detail."""
-    return Question.objects.select_related("subsection", "stats").annotate(
-        open_reports=open_reports_count()
-    )
 
 
 def _taxonomy() -> dict:
