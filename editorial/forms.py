@@ -11,7 +11,7 @@ from django.forms.models import BaseInlineFormSet
 
 from quizbank.bank import FIGURE_ALT_MIN, FIGURES_DIR
 from quizbank.models import Question, Subsection
-from quizbank.rules import choice_problems
+from quizbank.rules import RESOLUTION_NOTE_MAX_LENGTH, choice_problems
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -100,7 +100,7 @@ class MoveForm(forms.Form):
 class CloseReportsForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        max_length=2000,
+        max_length=RESOLUTION_NOTE_MAX_LENGTH,
         help_text="The reporters see this note on their dashboard.",
     )
 

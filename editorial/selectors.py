@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from quizbank.bank import FIGURES_DIR, Bank, BankError, read_file
@@ -22,13 +22,6 @@ def open_reports_count() -> Subquery:
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
-
-
-def questions_for_editors() -> QuerySet[Question]:
-    """Questions with their statistics and open report count, for list and detail."""
-    return Question.objects.select_related("subsection", "stats").annotate(
-        open_reports=open_reports_count()
-    )
 
 
 def read_upload(content: bytes) -> Bank:

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_update_with_history
 from accounts.models import User
 from quizbank.bank import Bank, LoadReport, apply_plan, plan_bank
 from quizbank.models import Choice, ProblemReport, Question, Subsection
+from quizbank.rules import RESOLUTION_NOTE_MAX_LENGTH
 
 from .models import ItemStats
 from .selectors import version_choices
@@ -75,7 +76,7 @@ def reports_close(*, reports: QuerySet, status: str, note: str, user: User) -> i
         raise ValueError(f"cannot close a report as {status!r}")
     return reports.update(
         status=status,
-        resolution_note=note.strip()[:2000],
+        resolution_note=note.strip()[:RESOLUTION_NOTE_MAX_LENGTH],
         resolved_by=user,
         resolved_at=timezone.now(),
     )
