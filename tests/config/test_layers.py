@@ -59,3 +59,19 @@ def test_the_scan_sees_every_kind_of_import():
     )
     names = sorted(name for _, name in imported_modules(ast.parse(source)))
     assert names == ["editorial.admin", "editorial.services", "ops.views", "os", "srs", "srs"]
+
+
+@pytest.mark.parametrize("app", sorted(FEATURES))
+def test_features_use_only_the_cores_public_names(app):
+    """A private name (`_write_question`) is the core's to change without notice."""
+    private = []
+    for path in sorted((ROOT / app).rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("quizbank"):
+                private += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_")
+                ]
+    assert private == []
