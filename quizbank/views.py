@@ -241,11 +241,16 @@ def _note_form(view) -> NoteForm:
     return NoteForm(initial={"note": view.annotation.note if view.annotation else ""})
 
 
-def _annotation_response(request, question: Question, annotation, note_form=None, status=200):
+def _annotation_response(
+    request, question: Question, annotation, note_form=None, status=200, announce=""
+):
     context = {
         "question": question,
         "annotation": annotation,
         "note_form": note_form or NoteForm(initial={"note": annotation.note if annotation else ""}),
+        # The page the widget sits on (not this POST's URL), for a later no-JS post.
+        "back_to": request.POST.get("next", "").partition("#")[0],
+        "announce": announce if request.htmx else "",
     }
     if request.htmx:
         return render(request, "quizbank/annotation.html#annotation", context, status=status)
@@ -273,10 +278,10 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @limited
 def question_flag(request: HttpRequest, external_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), external_id=external_id)
-    annotation = services.annotation_save(
-        user=request.user, question=question, flagged=request.POST.get("flagged") == "1"
-    )
-    return _annotation_response(request, question, annotation)
+    flagged = request.POST.get("flagged") == "1"
+    annotation = services.annotation_save(user=request.user, question=question, flagged=flagged)
+    announce = "Flagged for later." if flagged else "Flag removed."
+    return _annotation_response(request, question, annotation, announce=announce)
 
 
 @login_required
@@ -288,10 +293,10 @@ def question_note(request: HttpRequest, external_id: str) -> HttpResponse:
     if not form.is_valid():
         annotation = selectors.annotation_for(user=request.user, question=question)
         return _annotation_response(request, question, annotation, form, status=400)
-    annotation = services.annotation_save(
-        user=request.user, question=question, note=form.cleaned_data["note"]
-    )
-    return _annotation_response(request, question, annotation)
+    note = form.cleaned_data["note"]
+    annotation = services.annotation_save(user=request.user, question=question, note=note)
+    announce = "Note saved." if note else "Note removed."
+    return _annotation_response(request, question, annotation, announce=announce)
 
 
 @login_required
@@ -309,6 +314,8 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
         )
     template = _partial(request, "quizbank/report.html", "report")
     context = {"question": question, "form": form, "sent": form.is_valid()}
+    if request.htmx and form.is_valid():
+        context["announce"] = "Report sent: an editor will look at it."
     if not request.htmx and form.is_valid():
         messages.success(request, "Thanks: an editor will look at it.")
         return _back(request, question_url(question))
