@@ -420,6 +420,8 @@ def _timed_respond(request, state) -> HttpResponse:
         if request.htmx:
             return HttpResponse(status=204)
         return redirect("session-item", session.pk, item.position)
+    if kept and go == "review":
+        return redirect("session-review", session.pk)
     if not kept or go == "finish":
         services.timed_finish(user=request.user, session_id=session.pk)
         return redirect("session-summary", session.pk)
@@ -432,10 +434,26 @@ def _timed_respond(request, state) -> HttpResponse:
 @require_POST
 @limited
 def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Submit a timed test, or finish a tutor session early: either way, the summary."""
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.is_timed:
-        services.timed_finish(user=request.user, session_id=session.pk)
+    services.session_finish(user=request.user, session=session)
     return redirect("session-summary", session.pk)
+
+
+@login_required
+def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Before submitting a timed test: what is still unanswered or marked."""
+    session = selectors.session_for(user=request.user, session_id=session_id)
+    if not session.is_timed or services.timed_finish_if_over(user=request.user, session=session):
+        return redirect("session-summary", session.pk)
+    grid = selectors.timed_grid(session=session)
+    context = {
+        "session": session,
+        "grid": grid,
+        "unanswered": [c for c in grid if not c["response_id"]],
+        "marked": [c for c in grid if c["marked"]],
+    }
+    return render(request, "quizbank/timed_review.html", context)
 
 
 @login_required
@@ -446,5 +464,22 @@ def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
         if session is None:  # still running: no results before the end
             return redirect("session-item", session_id, 1)
     summary = selectors.session_summary(session=session)
-    template = "quizbank/results.html" if session.is_timed else "quizbank/summary.html"
-    return render(request, template, {"session": session, "summary": summary})
+    if not session.is_timed:
+        return render(request, "quizbank/summary.html", {"session": session, "summary": summary})
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.RESULT_FILTERS else "all"
+    context = {
+        "session": session,
+        "summary": summary,
+        "show": show,
+        "shown": summary.shown(show),
+        "shown_positions": {row.item.position for row in summary.shown(show)},
+        "filters": [
+            (key, label, n)
+            for (key, label), n in zip(
+                selectors.RESULT_FILTERS.items(), summary.counts().values(), strict=True
+            )
+        ],
+        "breakdown": summary.by_subsection(),
+    }
+    return render(request, "quizbank/results.html", context)

@@ -147,12 +147,16 @@ def test_timed_item_respond_and_results_query_counts(learner, django_assert_num_
         client.post(
             reverse("session-answer", args=[session.pk, 2]), {"choice": choice.pk, "go": "next"}
         )
+    with django_assert_num_queries(5):  # the review screen before submitting
+        client.get(reverse("session-review", args=[session.pk]))
     # Ending the test writes one attempt for the answered item: the cost grows
     # with the test's size (at most 100 items), never with the history.
     with django_assert_num_queries(17):
         client.post(reverse("session-finish", args=[session.pk]))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6):  # incl. the navigator, filters and breakdown
         client.get(reverse("session-summary", args=[session.pk]))
+    with django_assert_num_queries(6):
+        client.get(reverse("session-summary", args=[session.pk]), {"show": "wrong"})
 
 
 def test_annotation_and_report_posts_query_counts(learner, django_assert_num_queries):
