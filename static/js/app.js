@@ -124,6 +124,10 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     syncToggle();
+    // Folded dashboard sections are for phones: open them on a wide screen.
+    if (window.matchMedia("(min-width: 861px)").matches) {
+      document.querySelectorAll("details.fold").forEach(function (d) { d.open = true; });
+    }
     startCountdown();
     var tz = document.querySelector("input[name=timezone][type=hidden]");
     if (tz && !tz.value && window.Intl) {
