@@ -23,14 +23,28 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # dots, the skip link), SVG internals (drawn in their own viewBox), and what
 # sits in a scroll region with a visible affordance (`.scroll-x`, the exam grid).
 OVERFLOWS = (Path(__file__).parent / "overflows.js").read_text()
+ANONYMOUS = {
+    "home": "/",
+    "login": "/accounts/login/",
+    "signup": "/accounts/signup/",
+    "reset": "/accounts/password/reset/",
+}
 
 
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("screen", list(VIEWPORTS))
 def test_no_element_sticks_out_of_its_container(browser, live_server, site, screen, theme):  # noqa: F811
     user, pages = site
-    page = learner_page(browser, live_server, user, screen=screen, theme=theme)
     problems = {}
+    visitor = browser.new_context(viewport=VIEWPORTS[screen], color_scheme=theme)
+    page = visitor.new_page()
+    for name, url in ANONYMOUS.items():
+        page.goto(live_server.url + url)
+        if found := page.evaluate(OVERFLOWS):
+            problems[name] = found
+        shot(page, f"layout-{name}", screen=screen, theme=theme)
+    visitor.close()
+    page = learner_page(browser, live_server, user, screen=screen, theme=theme)
     for name, url in pages.items():
         page.goto(live_server.url + url)
         if found := page.evaluate(OVERFLOWS):
