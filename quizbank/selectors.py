@@ -170,6 +170,29 @@ class SummaryItem:
     attempt: Attempt | None
     choices: list[Choice]
 
+    @property
+    def outcome(self) -> str:
+        """Right, wrong or unanswered: what the results filters and navigator show."""
+        if self.attempt is None:
+            return "unanswered"
+        return "right" if self.attempt.correct else "wrong"
+
+
+@dataclass(frozen=True)
+class SubsectionScore:
+    subsection: Subsection
+    total: int
+    correct: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+# The results page's filters: what each shows, and its label.
+RESULT_FILTERS = {"all": "All", "wrong": "Wrong", "unanswered": "Unanswered", "marked": "Marked"}
+
 
 @dataclass
 class Summary:
@@ -203,12 +226,43 @@ class Summary:
             for i in self.items
         )
 
+    def shown(self, show: str) -> list[SummaryItem]:
+        """The items a results filter (`RESULT_FILTERS`) keeps; anything else shows all."""
+        if show == "marked":
+            return [i for i in self.items if i.item.marked]
+        if show in ("wrong", "unanswered"):
+            return [i for i in self.items if i.outcome == show]
+        return self.items
+
+    def counts(self) -> dict[str, int]:
+        """How many items each results filter keeps, for its label."""
+        return {show: len(self.shown(show)) for show in RESULT_FILTERS}
+
+    def by_subsection(self) -> list[SubsectionScore]:
+        """Right, answered and total per subsection, in curriculum order (no query:
+        the items carry their subsection)."""
+        groups: dict[int, list[SummaryItem]] = {}
+        for i in self.items:
+            groups.setdefault(i.item.question.subsection_id, []).append(i)
+        scores = [
+            SubsectionScore(
+                subsection=rows[0].item.question.subsection,
+                total=len(rows),
+                correct=sum(1 for r in rows if r.outcome == "right"),
+                answered=sum(1 for r in rows if r.attempt),
+            )
+            for rows in groups.values()
+        ]
+        return sorted(scores, key=lambda s: (s.subsection.section.position, s.subsection.position))
+
 
 def session_summary(*, session: PracticeSession) -> Summary:
     """Every item of the session with its attempt and its choices (in the
     learner's order): three queries whatever the session's size."""
     items = list(
-        session.items.select_related("question__subsection", "attempt__choice").order_by("position")
+        session.items.select_related("question__subsection__section", "attempt__choice").order_by(
+            "position"
+        )
     )
     by_id = {c.pk: c for c in Choice.objects.filter(question__in=[i.question_id for i in items])}
     return Summary(

@@ -302,6 +302,10 @@ def timed_respond(
 def timed_finish(*, user: User, session_id: int) -> PracticeSession:
     """End a timed test (submitted, or past its deadline): answered items become
     attempts; unanswered ones stay unanswered. Running it twice changes nothing."""
+    return _timed_finish(user=user, session_id=session_id)
+
+
+def _timed_finish(*, user: User, session_id: int) -> PracticeSession:
     session = _timed_locked(user=user, session_id=session_id)
     if session.finished_at is not None:
         return session
@@ -320,6 +324,20 @@ def timed_finish(*, user: User, session_id: int) -> PracticeSession:
         )
     session.finished_at = ended
     session.save(update_fields=["finished_at"])
+    return session
+
+
+@transaction.atomic
+def session_finish(*, user: User, session: PracticeSession) -> PracticeSession:
+    """The learner ends a session now: a timed test is scored (`timed_finish`); a
+    tutor or review session stops early, its unanswered items left unanswered."""
+    if session.is_timed:
+        return _timed_finish(user=user, session_id=session.pk)
+    if session.finished_at is None:
+        session.finished_at = timezone.now()
+        PracticeSession.objects.filter(pk=session.pk, user=user, finished_at__isnull=True).update(
+            finished_at=session.finished_at
+        )
     return session
 
 

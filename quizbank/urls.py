@@ -32,6 +32,7 @@ urlpatterns = [
     path("sessions/<id:session_id>/", views.session_detail, name="session-detail"),
     path("sessions/<id:session_id>/summary/", views.session_summary, name="session-summary"),
     path("sessions/<id:session_id>/finish/", views.session_finish, name="session-finish"),
+    path("sessions/<id:session_id>/review/", views.session_review, name="session-review"),
     path("sessions/<id:session_id>/<id:position>/", views.session_item, name="session-item"),
     path(
         "sessions/<id:session_id>/<id:position>/answer/",

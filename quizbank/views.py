@@ -241,11 +241,16 @@ def _note_form(view) -> NoteForm:
     return NoteForm(initial={"note": view.annotation.note if view.annotation else ""})
 
 
-def _annotation_response(request, question: Question, annotation, note_form=None, status=200):
+def _annotation_response(
+    request, question: Question, annotation, note_form=None, status=200, announce=""
+):
     context = {
         "question": question,
         "annotation": annotation,
         "note_form": note_form or NoteForm(initial={"note": annotation.note if annotation else ""}),
+        # The page the widget sits on (not this POST's URL), for a later no-JS post.
+        "back_to": request.POST.get("next", "").partition("#")[0],
+        "announce": announce if request.htmx else "",
     }
     if request.htmx:
         return render(request, "quizbank/annotation.html#annotation", context, status=status)
@@ -273,10 +278,10 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @limited
 def question_flag(request: HttpRequest, external_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), external_id=external_id)
-    annotation = services.annotation_save(
-        user=request.user, question=question, flagged=request.POST.get("flagged") == "1"
-    )
-    return _annotation_response(request, question, annotation)
+    flagged = request.POST.get("flagged") == "1"
+    annotation = services.annotation_save(user=request.user, question=question, flagged=flagged)
+    announce = "Flagged for later." if flagged else "Flag removed."
+    return _annotation_response(request, question, annotation, announce=announce)
 
 
 @login_required
@@ -288,10 +293,10 @@ def question_note(request: HttpRequest, external_id: str) -> HttpResponse:
     if not form.is_valid():
         annotation = selectors.annotation_for(user=request.user, question=question)
         return _annotation_response(request, question, annotation, form, status=400)
-    annotation = services.annotation_save(
-        user=request.user, question=question, note=form.cleaned_data["note"]
-    )
-    return _annotation_response(request, question, annotation)
+    note = form.cleaned_data["note"]
+    annotation = services.annotation_save(user=request.user, question=question, note=note)
+    announce = "Note saved." if note else "Note removed."
+    return _annotation_response(request, question, annotation, announce=announce)
 
 
 @login_required
@@ -309,6 +314,8 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
         )
     template = _partial(request, "quizbank/report.html", "report")
     context = {"question": question, "form": form, "sent": form.is_valid()}
+    if request.htmx and form.is_valid():
+        context["announce"] = "Report sent: an editor will look at it."
     if not request.htmx and form.is_valid():
         messages.success(request, "Thanks: an editor will look at it.")
         return _back(request, question_url(question))
@@ -413,6 +420,8 @@ def _timed_respond(request, state) -> HttpResponse:
         if request.htmx:
             return HttpResponse(status=204)
         return redirect("session-item", session.pk, item.position)
+    if kept and go == "review":
+        return redirect("session-review", session.pk)
     if not kept or go == "finish":
         services.timed_finish(user=request.user, session_id=session.pk)
         return redirect("session-summary", session.pk)
@@ -425,10 +434,26 @@ def _timed_respond(request, state) -> HttpResponse:
 @require_POST
 @limited
 def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Submit a timed test, or finish a tutor session early: either way, the summary."""
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.is_timed:
-        services.timed_finish(user=request.user, session_id=session.pk)
+    services.session_finish(user=request.user, session=session)
     return redirect("session-summary", session.pk)
+
+
+@login_required
+def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Before submitting a timed test: what is still unanswered or marked."""
+    session = selectors.session_for(user=request.user, session_id=session_id)
+    if not session.is_timed or services.timed_finish_if_over(user=request.user, session=session):
+        return redirect("session-summary", session.pk)
+    grid = selectors.timed_grid(session=session)
+    context = {
+        "session": session,
+        "grid": grid,
+        "unanswered": [c for c in grid if not c["response_id"]],
+        "marked": [c for c in grid if c["marked"]],
+    }
+    return render(request, "quizbank/timed_review.html", context)
 
 
 @login_required
@@ -439,5 +464,22 @@ def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
         if session is None:  # still running: no results before the end
             return redirect("session-item", session_id, 1)
     summary = selectors.session_summary(session=session)
-    template = "quizbank/results.html" if session.is_timed else "quizbank/summary.html"
-    return render(request, template, {"session": session, "summary": summary})
+    if not session.is_timed:
+        return render(request, "quizbank/summary.html", {"session": session, "summary": summary})
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.RESULT_FILTERS else "all"
+    context = {
+        "session": session,
+        "summary": summary,
+        "show": show,
+        "shown": summary.shown(show),
+        "shown_positions": {row.item.position for row in summary.shown(show)},
+        "filters": [
+            (key, label, n)
+            for (key, label), n in zip(
+                selectors.RESULT_FILTERS.items(), summary.counts().values(), strict=True
+            )
+        ],
+        "breakdown": summary.by_subsection(),
+    }
+    return render(request, "quizbank/results.html", context)

@@ -105,18 +105,29 @@
     tick();
   }
 
-  // After htmx swaps the practice region, move focus to its heading for screen readers
-  // and keyboard users, and keep the theme button label right.
+  // After htmx swaps the whole practice region (an answer's feedback, the next
+  // question), move focus to its heading for screen readers and keyboard users.
+  // Smaller swaps (flag, note, report) keep the reader's place: htmx keeps focus on
+  // a control with the same id, #announce says what changed, and nothing scrolls.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = document.getElementById("practice");
-    if (target) {
-      var focus = target.querySelector("[data-focus]");
-      if (focus) focus.focus({ preventScroll: false });
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "practice") {
+      var practice = document.getElementById("practice");
+      var heading = practice && practice.querySelector("[data-focus]");
+      if (heading) heading.focus({ preventScroll: false });
+      return;
     }
+    var swapped = target && target.id && document.getElementById(target.id);
+    var landing = swapped && swapped.querySelector("[data-focus-swapped]");
+    if (landing) landing.focus({ preventScroll: true });
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     syncToggle();
+    // Folded dashboard sections are for phones: open them on a wide screen.
+    if (window.matchMedia("(min-width: 861px)").matches) {
+      document.querySelectorAll("details.fold").forEach(function (d) { d.open = true; });
+    }
     startCountdown();
     var tz = document.querySelector("input[name=timezone][type=hidden]");
     if (tz && !tz.value && window.Intl) {

@@ -51,6 +51,7 @@ def site(db):
         "feedback": reverse("session-item", args=[tutor.pk, 1]),
         "summary": reverse("session-summary", args=[tutor.pk]),
         "timed": reverse("session-item", args=[timed.pk, 1]),
+        "timed-review": reverse("session-review", args=[timed.pk]),
         "results": reverse("session-summary", args=[done.pk]),
         "missed": reverse("missed"),
         "flagged": reverse("flagged"),

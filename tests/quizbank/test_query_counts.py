@@ -126,8 +126,9 @@ def test_tutor_item_and_answer_query_counts(learner, django_assert_num_queries):
         client.get(url)
     item = session.items.get(position=1)
     key = item.question.choices.get(correct=True)
-    # ... incl. the FSRS card and the nav's "Due today" count swapped out of band
-    with django_assert_num_queries(23):
+    # ... incl. the FSRS card, when it comes back ("next review in …") and the
+    # nav's "Due today" count swapped out of band
+    with django_assert_num_queries(24):
         client.post(
             reverse("session-answer", args=[session.pk, 1]),
             {"choice": key.pk},
@@ -147,12 +148,16 @@ def test_timed_item_respond_and_results_query_counts(learner, django_assert_num_
         client.post(
             reverse("session-answer", args=[session.pk, 2]), {"choice": choice.pk, "go": "next"}
         )
+    with django_assert_num_queries(5):  # the review screen before submitting
+        client.get(reverse("session-review", args=[session.pk]))
     # Ending the test writes one attempt for the answered item: the cost grows
     # with the test's size (at most 100 items), never with the history.
     with django_assert_num_queries(17):
         client.post(reverse("session-finish", args=[session.pk]))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6):  # incl. the navigator, filters and breakdown
         client.get(reverse("session-summary", args=[session.pk]))
+    with django_assert_num_queries(6):
+        client.get(reverse("session-summary", args=[session.pk]), {"show": "wrong"})
 
 
 def test_annotation_and_report_posts_query_counts(learner, django_assert_num_queries):
