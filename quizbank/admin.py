@@ -20,7 +20,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import Truncator
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from editorial import services as editorial
@@ -184,7 +184,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Stem")
     def short_stem(self, obj: Question) -> str:
-        return Truncator(obj.stem).chars(90)
+        # Stored, sanitised preview HTML: maths as MathML, code as code.
+        return mark_safe(obj.stem_snippet)  # nh3-cleaned when saved
 
     @admin.display(description="answered", ordering="stats__answered")
     def answered(self, obj: Question):

@@ -6,7 +6,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .markdown import render_markdown
+from .markdown import render_markdown, snippet_html
+
+# Lists show a one-line preview of this many characters of text.
+STEM_SNIPPET_CHARS = 160
+CHOICE_SNIPPET_CHARS = 90
 
 
 class Section(models.Model):
@@ -79,6 +83,8 @@ class Question(models.Model):
     difficulty = models.CharField(max_length=6, choices=Difficulty.choices)
     stem = models.TextField(help_text="Markdown; code in fenced blocks, maths in $…$ or $$…$$.")
     stem_html = models.TextField(editable=False)
+    # One line of rendered HTML for lists (maths as MathML, code as code).
+    stem_snippet = models.TextField(editable=False, blank=True, default="")
     explanation = models.TextField(help_text="Markdown, 60–250 words.")
     explanation_html = models.TextField(editable=False)
     tags = models.JSONField(default=list, blank=True)
@@ -104,6 +110,7 @@ class Question(models.Model):
     def save(self, *args, **kwargs):
         # Rendered once here, never per request.
         self.stem_html = render_markdown(self.stem)
+        self.stem_snippet = snippet_html(self.stem_html, STEM_SNIPPET_CHARS)
         self.explanation_html = render_markdown(self.explanation)
         super().save(*args, **kwargs)
 
@@ -113,6 +120,7 @@ class Choice(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
     text_html = models.TextField(editable=False)
+    text_snippet = models.TextField(editable=False, blank=True, default="")
     correct = models.BooleanField(default=False)
     why = models.TextField(help_text="Markdown: why this option is right or wrong.")
     why_html = models.TextField(editable=False)
@@ -132,6 +140,7 @@ class Choice(models.Model):
 
     def save(self, *args, **kwargs):
         self.text_html = render_markdown(self.text, inline=True)
+        self.text_snippet = snippet_html(self.text_html, CHOICE_SNIPPET_CHARS)
         self.why_html = render_markdown(self.why)
         super().save(*args, **kwargs)
 
