@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -76,22 +76,23 @@ class Progress:
 
 def catalogue(*, user: User) -> list[Section]:
     """Sections with their subsections, each carrying question counts and the
-    user's progress (`questions`, `seen`, `attempts`, `correct`)."""
+    user's progress (`questions`, `seen`, `attempts`, `correct`).
+
+    Measured as the dashboard measures them: "seen" counts published questions
+    with a progress row, accuracy is right answers over all answers to them."""
     published = Q(questions__status=Question.Status.PUBLISHED)
     subsections = Subsection.objects.annotate(questions_count=Count("questions", filter=published))
     sections = list(Section.objects.prefetch_related(Prefetch("subsections", subsections)))
     stats = {
         row["question__subsection"]: row
-        for row in Attempt.objects.filter(user=user)
-        .values("question__subsection")
-        .annotate(
-            seen=Count("question", distinct=True),
-            attempts=Count("pk"),
-            correct=Count("pk", filter=Q(correct=True)),
+        for row in QuestionProgress.objects.filter(
+            user=user, question__status=Question.Status.PUBLISHED
         )
+        .values("question__subsection")
+        .annotate(seen=Count("pk"), attempts=Sum("attempts"), correct=Sum("correct_attempts"))
     }
     for section in sections:
-        section.questions_count = section.seen = 0
+        section.questions_count = section.seen = answers = right = 0
         for sub in section.subsections.all():
             row = stats.get(sub.pk, {})
             sub.seen = min(row.get("seen", 0), sub.questions_count)
@@ -100,6 +101,9 @@ def catalogue(*, user: User) -> list[Section]:
             )
             section.questions_count += sub.questions_count
             section.seen += sub.seen
+            answers += sub.progress.answered
+            right += sub.progress.correct
+        section.progress = Progress(answers, right, section.questions_count)
     return sections
 
 
@@ -246,7 +250,7 @@ def reports_of(*, user: User) -> QuerySet[ProblemReport]:
             "resolved_at",
             "created_at",
             "question__external_id",
-            "question__stem",
+            "question__stem_snippet",
         )
         .order_by("-created_at", "-pk")
     )
@@ -343,12 +347,21 @@ def annotation_for(*, user: User, question: Question) -> Annotation | None:
     return Annotation.objects.filter(user=user, question=question).first()
 
 
+# Below this many answers a share ("100% chose this" after one answer) says
+# nothing, so feedback shows no peer percentages.
+MIN_ANSWERS_FOR_PEER_SHARES = 20
+
+
 @dataclass(frozen=True)
 class PeerStats:
     """How everyone answered a question: share per option and success rate."""
 
     total: int
     by_choice: dict[int | None, int]
+
+    @property
+    def shown(self) -> bool:
+        return self.total >= MIN_ANSWERS_FOR_PEER_SHARES
 
     def share(self, choice_id: int | None) -> int:
         return round(100 * self.by_choice.get(choice_id, 0) / self.total) if self.total else 0
