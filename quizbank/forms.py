@@ -2,6 +2,7 @@ from django import forms
 
 from .ids import MAX_ID, IdModelMultipleChoiceField
 from .models import Confidence, Difficulty, PracticeSession, Section, Subsection
+from .search import Status as SearchStatus
 from .selectors import Pool
 from .services import MAX_SESSION_SIZE
 
@@ -121,4 +122,39 @@ class CustomTestForm(forms.Form):
     size = forms.IntegerField(label="How many", min_value=1, max_value=MAX_SESSION_SIZE, initial=20)
     mode = forms.ChoiceField(
         choices=MODES, initial=PracticeSession.Mode.TUTOR, widget=forms.RadioSelect
+    )
+
+
+class SearchForm(forms.Form):
+    """/search/: the words, and filters by section, difficulty and my status."""
+
+    q = forms.CharField(label="Search the bank", required=False, max_length=200)
+    section = forms.ChoiceField(label="Section", required=False)
+    difficulty = forms.ChoiceField(
+        label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices]
+    )
+    status = forms.ChoiceField(label="My status", required=False, choices=SearchStatus.choices)
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", "Any")] + [
+            (s.slug, f"{s.number}. {s.title}") for s in sections
+        ]
+
+    @property
+    def filtered(self) -> bool:
+        d = self.cleaned_data
+        return bool(d.get("q") or d.get("section") or d.get("difficulty") or d.get("status"))
+
+
+class PractiseResultsForm(SearchForm):
+    """ "Practise these": the same search, and how many of its results."""
+
+    size = forms.TypedChoiceField(
+        label="How many",
+        choices=SIZE_CHOICES,
+        coerce=int,
+        initial=20,
+        required=False,
+        empty_value=20,
     )

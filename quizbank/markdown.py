@@ -335,3 +335,12 @@ def snippet_html(rendered: str, limit: int = 160) -> str:
         tags=_SNIPPET_TAGS | _MATHML_TAGS,
         attributes={k: v for k, v in _ATTRIBUTES.items() if k != "*" and k != "a"},
     )
+
+
+_MARKUP = re.compile(r"\$\$?|`+|\*\*?|__|^#+ |^\s*[-*] |^```\w*$", re.M)
+
+
+def search_text(*sources: str) -> str:
+    """Markdown sources as one plain text to index for search: the maths and
+    code stay (their words are what people type), the markers go."""
+    return "\n".join(_MARKUP.sub(" ", s or "").strip() for s in sources if s)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .markdown import render_markdown, snippet_html
+from .markdown import render_markdown, search_text, snippet_html
 
 # Lists show a one-line preview of this many characters of text.
 STEM_SNIPPET_CHARS = 160
@@ -88,6 +88,9 @@ class Question(models.Model):
     explanation = models.TextField(help_text="Markdown, 60–250 words.")
     explanation_html = models.TextField(editable=False)
     tags = models.JSONField(default=list, blank=True)
+    # Plain text of stem, choices, explanation and tags for /search/ (a GIN
+    # full-text index on Postgres, icontains on SQLite); see search_document_refresh.
+    search_document = models.TextField(editable=False, blank=True, default="")
     references = models.JSONField(default=list, blank=True)
     figure_file = models.CharField(
         max_length=200, blank=True, help_text="An SVG under fixtures/questionbank/figures/."
@@ -112,7 +115,17 @@ class Question(models.Model):
         self.stem_html = render_markdown(self.stem)
         self.stem_snippet = snippet_html(self.stem_html, STEM_SNIPPET_CHARS)
         self.explanation_html = render_markdown(self.explanation)
+        self.search_document = self._search_text()
         super().save(*args, **kwargs)
+
+    def _search_text(self) -> str:
+        choices = list(self.choices.values_list("text", flat=True)) if self.pk else []
+        return search_text(self.stem, *choices, self.explanation, " ".join(self.tags or []))
+
+    def search_document_refresh(self) -> None:
+        """Rebuild the search text once the choices changed (each choice's save calls it)."""
+        self.search_document = self._search_text()
+        Question.objects.filter(pk=self.pk).update(search_document=self.search_document)
 
 
 class Choice(models.Model):
@@ -143,6 +156,7 @@ class Choice(models.Model):
         self.text_snippet = snippet_html(self.text_html, CHOICE_SNIPPET_CHARS)
         self.why_html = render_markdown(self.why)
         super().save(*args, **kwargs)
+        self.question.search_document_refresh()
 
 
 class PracticeSession(models.Model):

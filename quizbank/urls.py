@@ -20,6 +20,9 @@ urlpatterns = [
     path("flagged/", views.flagged, name="flagged"),
     path("start/<slug:pool>/", views.pool_start, name="pool-start"),
     path("history/", views.history, name="history"),
+    path("search/", views.search_page, name="search"),
+    path("search/practise/", views.search_practise, name="search-practise"),
+    path("notes/", views.notes, name="notes"),
     path("questions/<slug:external_id>/", views.question_detail, name="question-detail"),
     path(
         "questions/<slug:external_id>/practise/",

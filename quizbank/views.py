@@ -15,12 +15,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import analytics, charts, selectors, services
-from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
+from . import analytics, charts, search, selectors, services
+from .forms import (
+    AnswerForm,
+    CustomTestForm,
+    NoteForm,
+    PractiseResultsForm,
+    ReportForm,
+    SearchForm,
+    StartForm,
+    TimedResponseForm,
+)
 from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
 from .selectors import Pool
@@ -212,6 +221,68 @@ def flagged(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.history(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "quizbank/history.html", {"page": page})
+
+
+# Search and notes ------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 20
+NOTES_PAGE_SIZE = 25
+
+
+def _search_results(request: HttpRequest, form: SearchForm):
+    d = form.cleaned_data
+    return search.search_questions(
+        user=request.user,
+        text=d["q"],
+        section=d["section"],
+        difficulty=d["difficulty"],
+        status=d["status"],
+    )
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """/search/?q=…: the bank by words, section, difficulty and my status."""
+    form = SearchForm(request.GET or None, sections=Section.objects.all())
+    page = hits = None
+    if form.is_bound and form.is_valid() and form.filtered:
+        results = _search_results(request, form)
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = search.hits(page.object_list, form.cleaned_data["q"])
+    context = {"form": form, "page": page, "hits": hits, "sizes": [5, 10, 20, 40]}
+    return render(request, "quizbank/search.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@session_start_limited
+def search_practise(request: HttpRequest) -> HttpResponse:
+    """ "Practise these": a tutor session over the search's first results, in its order."""
+    form = PractiseResultsForm(request.POST, sections=Section.objects.all())
+    if not form.is_valid():
+        return render(request, "quizbank/search.html", {"form": form}, status=400)
+    d = form.cleaned_data
+    ids = search.result_ids(_search_results(request, form), d["size"])
+    try:
+        session = services.session_create(
+            user=request.user,
+            question_ids=ids,
+            title=f"Search: {d['q']}" if d["q"] else "Search results",
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        kept = {k: d[k] for k in ("q", "section", "difficulty", "status") if d[k]}
+        return redirect(f"{reverse('search')}?{urlencode(kept)}")
+    return redirect("session-item", session.pk, 1)
+
+
+@login_required
+def notes(request: HttpRequest) -> HttpResponse:
+    """Every private note, with its question."""
+    page = Paginator(search.notes(user=request.user), NOTES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "quizbank/notes.html", {"page": page})
 
 
 # Questions outside a session: review, flag, note, report --------------------------
