@@ -55,7 +55,7 @@ def test_misconceptions_read_as_sentences_linking_the_stem(learner_client, user,
     assert top[0]["questions"] == [(q.external_id, q.stem_snippet)]
     page = learner_client.get(reverse("dashboard")).content.decode()
     assert "You answered once as if <strong>“mistake 1”</strong>" in page
-    link = re.search(r'<a href="/questions/%s/">(.*?)</a>' % q.external_id, page, re.S).group(1)
+    link = re.search(rf'<a href="/questions/{q.external_id}/">(.*?)</a>', page, re.S).group(1)
     assert "<math" in link and q.external_id not in link
 
 
