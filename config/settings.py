@@ -227,6 +227,8 @@ RATELIMIT_VIEW = "accounts.security.rate_limited"
 RATELIMIT_FAIL_OPEN = True  # with Redis down, learners keep practising
 ANSWER_RATE = env("ANSWER_RATE", default="60/m")
 SESSION_START_RATE = env("SESSION_START_RATE", default="20/10m")
+# Anki and CSV downloads of missed and flagged questions (each builds a file).
+EXPORT_RATE = env("EXPORT_RATE", default="10/10m")
 
 # Email -----------------------------------------------------------------------
 # EMAIL_URL (smtp+tls://user:pass@host:587, consolemail://) becomes Django 6.1's MAILERS.

@@ -23,6 +23,8 @@ urlpatterns = [
     path("search/", views.search_page, name="search"),
     path("search/practise/", views.search_practise, name="search-practise"),
     path("notes/", views.notes, name="notes"),
+    path("export/missed-and-flagged.apkg", views.export_anki, name="export-anki"),
+    path("export/missed-and-flagged.csv", views.export_csv, name="export-csv"),
     path("questions/<slug:external_id>/", views.question_detail, name="question-detail"),
     path(
         "questions/<slug:external_id>/practise/",

@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import analytics, charts, search, selectors, services
+from . import analytics, charts, export, search, selectors, services
 from .forms import (
     AnswerForm,
     CustomTestForm,
@@ -283,6 +283,42 @@ def notes(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "quizbank/notes.html", {"page": page})
+
+
+# Take it with you ----------------------------------------------------------------
+
+
+def export_rate(group: str, request: HttpRequest) -> str:
+    """Building a file costs more than a page: enough downloads for anyone."""
+    return settings.EXPORT_RATE
+
+
+export_limited = ratelimit(key="user", rate=export_rate, method="GET", block=True, group="export")
+
+
+@login_required
+@export_limited
+def export_anki(request: HttpRequest) -> HttpResponse:
+    """My missed and flagged questions as an Anki deck."""
+    cards = export.take_away(user=request.user)
+    body = export.as_apkg(cards, user=request.user, site_url=export.site_url())
+    return _download(body, "application/apkg", "deepprep-missed-and-flagged.apkg")
+
+
+@login_required
+@export_limited
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The same questions as CSV (UTF-8 with a BOM, so spreadsheets read the maths)."""
+    text = export.as_csv(export.take_away(user=request.user), site_url=export.site_url())
+    return _download(
+        ("\ufeff" + text).encode(), "text/csv; charset=utf-8", "deepprep-missed-and-flagged.csv"
+    )
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # Questions outside a session: review, flag, note, report --------------------------
