@@ -229,6 +229,8 @@ ANSWER_RATE = env("ANSWER_RATE", default="60/m")
 SESSION_START_RATE = env("SESSION_START_RATE", default="20/10m")
 # Anki and CSV downloads of missed and flagged questions (each builds a file).
 EXPORT_RATE = env("EXPORT_RATE", default="10/10m")
+# "Send the link again" on the verify page, per client address.
+RESEND_CONFIRMATION_RATE = env("RESEND_CONFIRMATION_RATE", default="5/10m")
 
 # Email -----------------------------------------------------------------------
 # EMAIL_URL (smtp+tls://user:pass@host:587, consolemail://) becomes Django 6.1's MAILERS.
