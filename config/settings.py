@@ -23,7 +23,21 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG or TESTING else None)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Where `make run` serves (runserver's [host:]port; scripts/run-dev.sh).
+ADDR = env("ADDR", default="127.0.0.1:8000")
+
+
+def _site_url_for(addr: str) -> str:
+    """The origin e-mailed links use in development: the one `make run` serves
+    on, with a wildcard bind (0.0.0.0, ::) reached as 127.0.0.1."""
+    host, _, port = addr.rpartition(":")
+    if host.strip("[]") in {"", "0.0.0.0", "::"}:  # nosec B104: a link, not a bind
+        host = "127.0.0.1"
+    return f"http://{host}:{port or '8000'}"
+
+
+# The origin used in e-mailed links; in development it follows ADDR.
+SITE_URL = env("SITE_URL", default=_site_url_for(ADDR))
 SITE_NAME = "DeepPrep"
 # How many reverse proxies stand in front (docker-compose.yml: Caddy, so 1). The
 # client address is read from X-Forwarded-For only that far (config/middleware.py).
