@@ -387,3 +387,23 @@ def history(*, user: User):
         )
         .order_by("-created_at", "-pk")
     )
+
+
+# The landing page's sample question: a classic with maths in stem and options,
+# chosen by its stable id. A bank without it (tests, a fresh install with
+# other content) shows its first published easy question instead.
+SAMPLE_QUESTION_ID = "fund-act-sigmoid-saturated-gradient"
+
+
+def sample_question() -> tuple[Question, list[Choice]] | None:
+    """The sample question and its choices in bank order: two or three queries."""
+    questions = Question.objects.published().select_related("subsection__section")
+    question = questions.filter(external_id=SAMPLE_QUESTION_ID).first() or (
+        questions.filter(difficulty="easy", figure_file="").order_by(*SYLLABUS_ORDER).first()
+    )
+    if question is None:
+        return None
+    return question, list(question.choices.order_by("position"))
+
+
+SYLLABUS_ORDER = ("subsection__section__position", "subsection__position", "position")

@@ -7,6 +7,7 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sample/", views.sample_answer, name="sample-answer"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("practice/", views.catalogue, name="catalogue"),
     path("practice/<slug:section>/", views.practice_start, name="practice-section"),

@@ -65,7 +65,37 @@ def _partial(request: HttpRequest, template: str, region: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "quizbank/home.html")
+    return render(request, "quizbank/home.html", {"sample": _sample_context()})
+
+
+def _sample_context(form: AnswerForm | None = None) -> dict | None:
+    found = selectors.sample_question()
+    if found is None:
+        return None
+    question, choices = found
+    return {"question": question, "choices": choices, "form": form, "chosen": None}
+
+
+sample_limited = ratelimit(key="ip", rate=answer_rate, method="POST", block=True, group="sample")
+
+
+@require_POST
+@sample_limited
+def sample_answer(request: HttpRequest) -> HttpResponse:
+    """Answer the landing page's sample question, no account needed: the feedback
+    is rendered from the bank and nothing is stored. htmx swaps the sample's
+    region; without JavaScript the whole landing page comes back with it."""
+    sample = _sample_context()
+    if sample is None:
+        return redirect("home")
+    form = AnswerForm(request.POST, choice_ids=[c.pk for c in sample["choices"]])
+    status = 200
+    if form.is_valid():
+        sample["chosen"] = form.chosen or "dont_know"
+    else:
+        sample["form"], status = form, 400
+    template = "quizbank/sample.html#sample" if request.htmx else "quizbank/home.html"
+    return render(request, template, {"sample": sample}, status=status)
 
 
 @login_required
