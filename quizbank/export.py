@@ -27,8 +27,9 @@ from django.utils.html import escape
 from accounts.models import User
 
 from .models import Annotation, Choice, Question, QuestionProgress
+from .rules import OPTION_LETTERS
 
-LETTERS = "ABCD"
+LETTERS = OPTION_LETTERS
 # Stable ids: re-importing an export updates the same note type and deck in
 # Anki instead of adding copies (the notes' guids are the question ids).
 MODEL_ID = 1_607_392_316

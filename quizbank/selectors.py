@@ -22,7 +22,7 @@ from .models import (
     SessionItem,
     Subsection,
 )
-from .rules import DIFFICULTIES
+from .rules import DIFFICULTIES, MIN_ANSWERS_FOR_PEER_SHARES
 
 
 class Pool(models.TextChoices):
@@ -64,10 +64,6 @@ class Progress:
     answered: int
     correct: int
     total: int
-
-    @property
-    def percent_done(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 0
 
     @property
     def accuracy(self) -> int | None:
@@ -345,11 +341,6 @@ def question_for(*, user: User, external_id: str) -> QuestionView:
 
 def annotation_for(*, user: User, question: Question) -> Annotation | None:
     return Annotation.objects.filter(user=user, question=question).first()
-
-
-# Below this many answers a share ("100% chose this" after one answer) says
-# nothing, so feedback shows no peer percentages.
-MIN_ANSWERS_FOR_PEER_SHARES = 20
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -32,6 +31,7 @@ from .forms import (
 )
 from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
+from .rules import MAX_SESSION_SIZE
 from .selectors import Pool
 
 
@@ -73,7 +73,7 @@ def _sample_context(form: AnswerForm | None = None) -> dict | None:
     if found is None:
         return None
     question, choices = found
-    return {"question": question, "choices": choices, "form": form, "chosen": None}
+    return {"question": question, "choices": choices, "form": form, "answered": False}
 
 
 sample_limited = ratelimit(key="ip", rate=answer_rate, method="POST", block=True, group="sample")
@@ -91,7 +91,7 @@ def sample_answer(request: HttpRequest) -> HttpResponse:
     form = AnswerForm(request.POST, choice_ids=[c.pk for c in sample["choices"]])
     status = 200
     if form.is_valid():
-        sample["chosen"] = form.chosen or "dont_know"
+        sample["answered"], sample["chosen_id"] = True, form.chosen  # None: "I don't know"
     else:
         sample["form"], status = form, 400
     template = "quizbank/sample.html#sample" if request.htmx else "quizbank/home.html"
@@ -174,7 +174,7 @@ def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
             user=request.user,
             subsection=subsection,
             pool=pool,
-            size=services.MAX_SESSION_SIZE if pool != Pool.ALL else 10,
+            size=MAX_SESSION_SIZE if pool != Pool.ALL else 10,
             title=f"{titles[pool]}: {subsection}" if subsection else titles[pool],
         )
     except ValidationError as exc:
@@ -458,7 +458,7 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
 @login_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.finished_at or (session.is_timed and timezone.now() >= session.deadline):
+    if session.is_over():  # the summary ends a timed test whose time ran out
         return redirect("session-summary", session.pk)
     position = selectors.first_unanswered_position(session=session) or 1
     return redirect("session-item", session.pk, position)
@@ -494,8 +494,7 @@ def session_item(request: HttpRequest, session_id: int, position: int) -> HttpRe
 
 def _timed_item(request, state, form=None, status=200) -> HttpResponse:
     session = state.session
-    if session.finished_at or timezone.now() >= session.deadline:
-        services.timed_finish(user=request.user, session_id=session.pk)
+    if services.timed_finish_if_over(user=request.user, session=session):
         return redirect("session-summary", session.pk)
     services.timed_visit(user=request.user, session_id=session.pk, item=state.item)
     grid = selectors.timed_grid(session=session)
@@ -572,10 +571,10 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.is_timed and not session.finished_at:
-        if timezone.now() < session.deadline:
-            return redirect("session-item", session.pk, 1)
-        session = services.timed_finish(user=request.user, session_id=session.pk)
+    if session.is_timed:
+        session = services.timed_finish_if_over(user=request.user, session=session)
+        if session is None:  # still running: no results before the end
+            return redirect("session-item", session_id, 1)
     summary = selectors.session_summary(session=session)
     template = "quizbank/results.html" if session.is_timed else "quizbank/summary.html"
     return render(request, template, {"session": session, "summary": summary})

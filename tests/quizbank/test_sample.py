@@ -58,7 +58,7 @@ def test_answering_with_htmx_swaps_only_the_sample(client, sample):
         response = client.post(reverse("sample-answer"), {"choice": key.pk}, **HTMX)
     page = response.content.decode()
     assert "<html" not in page and page.lstrip().startswith('<section id="sample"')
-    assert "✓ Correct." in page and "Your answer · correct" in page
+    assert "✓ Correct." in page and "Correct answer · Your answer" in page
     assert writes(queries.captured_queries) == []
     dont_know = client.post(reverse("sample-answer"), {"dont_know": "1"}, **HTMX)
     assert "here is the answer" in dont_know.content.decode()
