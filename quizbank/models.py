@@ -3,8 +3,9 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,6 +84,9 @@ class Question(models.Model):
     # Plain text of stem, choices, explanation and tags for /search/ (a GIN
     # full-text index on Postgres, icontains on SQLite); see search_document_refresh.
     search_document = models.TextField(editable=False, blank=True, default="")
+    # Postgres only: the document's English tsvector, stored so ranking does not
+    # parse every matching document again (GIN-indexed, migration 0007).
+    search_vector = SearchVectorField(null=True, editable=False)
     references = models.JSONField(default=list, blank=True)
     figure_file = models.CharField(
         max_length=200, blank=True, help_text="An SVG under fixtures/questionbank/figures/."
@@ -109,6 +113,8 @@ class Question(models.Model):
         self.explanation_html = render_markdown(self.explanation)
         self.search_document = self._search_text()
         super().save(*args, **kwargs)
+        if connection.vendor == "postgresql":
+            Question.objects.filter(pk=self.pk).update(search_vector=_vector(self.search_document))
 
     def _search_text(self) -> str:
         choices = list(self.choices.values_list("text", flat=True)) if self.pk else []
@@ -117,7 +123,17 @@ class Question(models.Model):
     def search_document_refresh(self) -> None:
         """Rebuild the search text once the choices changed (each choice's save calls it)."""
         self.search_document = self._search_text()
-        Question.objects.filter(pk=self.pk).update(search_document=self.search_document)
+        fields = {"search_document": self.search_document}
+        if connection.vendor == "postgresql":
+            fields["search_vector"] = _vector(self.search_document)
+        Question.objects.filter(pk=self.pk).update(**fields)
+
+
+SEARCH_CONFIG = "english"
+
+
+def _vector(document: str) -> SearchVector:
+    return SearchVector(Value(document, output_field=models.TextField()), config=SEARCH_CONFIG)
 
 
 class Choice(models.Model):

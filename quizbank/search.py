@@ -1,8 +1,9 @@
 """Search over the bank, scoped to one learner's record (a selector module).
 
-Postgres: full-text search on `Question.search_document` (a GIN index on its
-English tsvector, migration 0007), `websearch_to_tsquery` so people can type
-"quoted phrases", `or` and `-minus`, ranked, with highlighted snippets.
+Postgres: full-text search on `Question.search_vector` (the English tsvector
+of `search_document`, stored on save, GIN-indexed by migration 0007),
+`websearch_to_tsquery` so people can type "quoted phrases", `or` and
+`-minus`, ranked, with highlighted snippets.
 SQLite (`make run`): every word must appear (icontains), in syllabus order,
 with the snippet cut in Python. Either way a fixed number of queries.
 """
@@ -11,15 +12,15 @@ import html
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from accounts.models import User
 
-from .models import Annotation, Question, QuestionProgress
+from .models import SEARCH_CONFIG, Annotation, Question, QuestionProgress
 
-CONFIG = "english"
+CONFIG = SEARCH_CONFIG
 # Marks the headline puts around a match: control characters that cannot be in
 # the text, swapped for <mark> after the text is escaped.
 START, STOP = "\x02", "\x03"
@@ -72,12 +73,10 @@ def search_questions(
         return questions.order_by(*order)
     if _postgres():
         query = SearchQuery(text, config=CONFIG, search_type="websearch")
-        vector = SearchVector("search_document", config=CONFIG)
         return (
-            questions.annotate(document=vector)
-            .filter(document=query)
+            questions.filter(search_vector=query)
             .annotate(
-                rank=SearchRank(vector, query),
+                rank=SearchRank(F("search_vector"), query),
                 headline=SearchHeadline(
                     "search_document",
                     query,
