@@ -172,3 +172,15 @@ def test_search_follows_edits_to_stems_and_choices(learner_client, bank):
     assert ids(learner_client.get(reverse("search"), {"q": "average window"})) == [
         question.external_id
     ]
+
+
+def test_pages_of_results_keep_the_words_and_filters(learner_client, subsection):
+    for _ in range(21):
+        QuestionFactory(subsection=subsection)  # "… what does $x^2$ differentiate to?"
+    first = learner_client.get(reverse("search"), {"q": "differentiate", "difficulty": "medium"})
+    assert len(first.context["hits"]) == 20
+    assert 'href="?q=differentiate&amp;difficulty=medium&amp;page=2"' in first.content.decode()
+    second = learner_client.get(
+        reverse("search"), {"q": "differentiate", "difficulty": "medium", "page": "2"}
+    )
+    assert len(second.context["hits"]) == 1
