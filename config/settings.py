@@ -31,7 +31,7 @@ def _site_url_for(addr: str) -> str:
     """The origin e-mailed links use in development: the one `make run` serves
     on, with a wildcard bind (0.0.0.0, ::) reached as 127.0.0.1."""
     host, _, port = addr.rpartition(":")
-    if host.strip("[]") in {"", "0.0.0.0", "::"}:  # nosec B104: a link, not a bind
+    if host.strip("[]") in {"", "0.0.0.0", "::"}:  # a link target, not a bind address
         host = "127.0.0.1"
     return f"http://{host}:{port or '8000'}"
 
