@@ -4,6 +4,8 @@ import pytest
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from quizbank import search, services
 from quizbank.models import PracticeSession, Question
@@ -184,3 +186,21 @@ def test_pages_of_results_keep_the_words_and_filters(learner_client, subsection)
         reverse("search"), {"q": "differentiate", "difficulty": "medium", "page": "2"}
     )
     assert len(second.context["hits"]) == 1
+
+
+@given(
+    q=st.text(max_size=250),
+    section=st.sampled_from(["", "rnns", "nope", "\x00"]),
+    status=st.text(max_size=10),
+    page=st.text(max_size=8),
+)
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_any_search_input_is_a_page_or_a_form_error(learner_client, bank, q, section, status, page):
+    """websearch_to_tsquery takes any text; forms reject the rest; never a 500."""
+    params = {"q": q, "section": section, "status": status, "page": page}
+    response = learner_client.get(reverse("search"), params)
+    assert response.status_code in (200, 400)
+    practise = learner_client.post(reverse("search-practise"), params)
+    assert practise.status_code in (302, 400, 429)
