@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -116,7 +117,8 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Stem")
     def short_stem(self, obj: Question) -> str:
-        return Truncator(obj.stem).chars(90)
+        # The stored, nh3-cleaned one-line preview: maths as MathML, code as code.
+        return mark_safe(obj.stem_snippet)
 
     @admin.display(description="answered", ordering="stats__answered")
     def answered(self, obj: Question):

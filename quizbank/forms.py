@@ -9,6 +9,7 @@ from .rules import (
     SECONDS_PER_TIMED_QUESTION,
     Difficulty,
 )
+from .search import Status as SearchStatus
 from .selectors import Pool
 
 SIZE_CHOICES = [(5, "5"), (10, "10"), (20, "20"), (40, "40")]
@@ -130,4 +131,39 @@ class CustomTestForm(forms.Form):
     size = forms.IntegerField(label="How many", min_value=1, max_value=MAX_SESSION_SIZE, initial=20)
     mode = forms.ChoiceField(
         choices=MODES, initial=PracticeSession.Mode.TUTOR, widget=forms.RadioSelect
+    )
+
+
+class SearchForm(forms.Form):
+    """/search/: the words, and filters by section, difficulty and my status."""
+
+    q = forms.CharField(label="Search the bank", required=False, max_length=200)
+    section = forms.ChoiceField(label="Section", required=False)
+    difficulty = forms.ChoiceField(
+        label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices]
+    )
+    status = forms.ChoiceField(label="My status", required=False, choices=SearchStatus.choices)
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", "Any")] + [
+            (s.slug, f"{s.number}. {s.title}") for s in sections
+        ]
+
+    @property
+    def filtered(self) -> bool:
+        d = self.cleaned_data
+        return bool(d.get("q") or d.get("section") or d.get("difficulty") or d.get("status"))
+
+
+class PractiseResultsForm(SearchForm):
+    """ "Practise these": the same search, and how many of its results."""
+
+    size = forms.TypedChoiceField(
+        label="How many",
+        choices=SIZE_CHOICES,
+        coerce=int,
+        initial=20,
+        required=False,
+        empty_value=20,
     )

@@ -27,6 +27,14 @@ NOTE_MAX_LENGTH = 2000
 REPORT_MAX_LENGTH = 1000
 RESOLUTION_NOTE_MAX_LENGTH = 2000
 
+# Lists show a stem or an option as one rendered line of this many characters.
+STEM_SNIPPET_CHARS = 160
+CHOICE_SNIPPET_CHARS = 90
+
+# Below this many answers a share ("100% chose this" after one answer) says
+# nothing, so feedback shows no peer percentages.
+MIN_ANSWERS_FOR_PEER_SHARES = 20
+
 
 def choice_problems(choices: Iterable[Mapping]) -> list[str]:
     """Why these choices cannot make a question (empty when they can).

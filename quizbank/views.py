@@ -14,12 +14,21 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import analytics, charts, selectors, services
-from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
+from . import analytics, charts, export, search, selectors, services
+from .forms import (
+    AnswerForm,
+    CustomTestForm,
+    NoteForm,
+    PractiseResultsForm,
+    ReportForm,
+    SearchForm,
+    StartForm,
+    TimedResponseForm,
+)
 from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
 from .rules import MAX_SESSION_SIZE
@@ -56,7 +65,37 @@ def _partial(request: HttpRequest, template: str, region: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "quizbank/home.html")
+    return render(request, "quizbank/home.html", {"sample": _sample_context()})
+
+
+def _sample_context(form: AnswerForm | None = None) -> dict | None:
+    found = selectors.sample_question()
+    if found is None:
+        return None
+    question, choices = found
+    return {"question": question, "choices": choices, "form": form, "answered": False}
+
+
+sample_limited = ratelimit(key="ip", rate=answer_rate, method="POST", block=True, group="sample")
+
+
+@require_POST
+@sample_limited
+def sample_answer(request: HttpRequest) -> HttpResponse:
+    """Answer the landing page's sample question, no account needed: the feedback
+    is rendered from the bank and nothing is stored. htmx swaps the sample's
+    region; without JavaScript the whole landing page comes back with it."""
+    sample = _sample_context()
+    if sample is None:
+        return redirect("home")
+    form = AnswerForm(request.POST, choice_ids=[c.pk for c in sample["choices"]])
+    status = 200
+    if form.is_valid():
+        sample["answered"], sample["chosen_id"] = True, form.chosen  # None: "I don't know"
+    else:
+        sample["form"], status = form, 400
+    template = "quizbank/sample.html#sample" if request.htmx else "quizbank/home.html"
+    return render(request, template, {"sample": sample}, status=status)
 
 
 @login_required
@@ -212,6 +251,104 @@ def flagged(request: HttpRequest) -> HttpResponse:
 def history(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.history(user=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "quizbank/history.html", {"page": page})
+
+
+# Search and notes ------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 20
+NOTES_PAGE_SIZE = 25
+
+
+def _search_results(request: HttpRequest, form: SearchForm):
+    d = form.cleaned_data
+    return search.search_questions(
+        user=request.user,
+        text=d["q"],
+        section=d["section"],
+        difficulty=d["difficulty"],
+        status=d["status"],
+    )
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """/search/?q=…: the bank by words, section, difficulty and my status."""
+    form = SearchForm(request.GET or None, sections=Section.objects.all())
+    page = hits = None
+    if form.is_bound and form.is_valid() and form.filtered:
+        results = _search_results(request, form)
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = search.hits(page.object_list, form.cleaned_data["q"])
+    context = {"form": form, "page": page, "hits": hits, "sizes": [5, 10, 20, 40]}
+    return render(request, "quizbank/search.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@session_start_limited
+def search_practise(request: HttpRequest) -> HttpResponse:
+    """ "Practise these": a tutor session over the search's first results, in its order."""
+    form = PractiseResultsForm(request.POST, sections=Section.objects.all())
+    if not form.is_valid():
+        return render(request, "quizbank/search.html", {"form": form}, status=400)
+    d = form.cleaned_data
+    ids = search.result_ids(_search_results(request, form), d["size"])
+    try:
+        session = services.session_create(
+            user=request.user,
+            question_ids=ids,
+            title=f"Search: {d['q']}" if d["q"] else "Search results",
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        kept = {k: d[k] for k in ("q", "section", "difficulty", "status") if d[k]}
+        return redirect(f"{reverse('search')}?{urlencode(kept)}")
+    return redirect("session-item", session.pk, 1)
+
+
+@login_required
+def notes(request: HttpRequest) -> HttpResponse:
+    """Every private note, with its question."""
+    page = Paginator(search.notes(user=request.user), NOTES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "quizbank/notes.html", {"page": page})
+
+
+# Take it with you ----------------------------------------------------------------
+
+
+def export_rate(group: str, request: HttpRequest) -> str:
+    """Building a file costs more than a page: enough downloads for anyone."""
+    return settings.EXPORT_RATE
+
+
+export_limited = ratelimit(key="user", rate=export_rate, method="GET", block=True, group="export")
+
+
+@login_required
+@export_limited
+def export_anki(request: HttpRequest) -> HttpResponse:
+    """My missed and flagged questions as an Anki deck."""
+    cards = export.take_away(user=request.user)
+    body = export.as_apkg(cards, user=request.user, site_url=export.site_url())
+    return _download(body, "application/apkg", "deepprep-missed-and-flagged.apkg")
+
+
+@login_required
+@export_limited
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The same questions as CSV (UTF-8 with a BOM, so spreadsheets read the maths)."""
+    text = export.as_csv(export.take_away(user=request.user), site_url=export.site_url())
+    return _download(
+        ("\ufeff" + text).encode(), "text/csv; charset=utf-8", "deepprep-missed-and-flagged.csv"
+    )
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 # Questions outside a session: review, flag, note, report --------------------------

@@ -28,3 +28,9 @@ def figure_url(file: str) -> str:
         return static(f"questionbank/figures/{file}")
     except ValueError:
         return ""
+
+
+@register.filter
+def key_of(choices):
+    """The correct option among a question's choices."""
+    return next((c for c in choices if c.correct), None)

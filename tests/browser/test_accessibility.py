@@ -60,6 +60,9 @@ def site(db):
         "detail": reverse("question-detail", args=[questions[0].external_id]),
         "profile": reverse("profile"),
         "review": reverse("srs-queue"),
+        "search": reverse("search") + "?q=differentiate",
+        "search-empty": reverse("search") + "?q=no-such-words&status=flagged",
+        "notes": reverse("notes"),
         "not-found": "/no-such-page/",
     }
     return user, pages

@@ -52,7 +52,7 @@ def test_practice_and_a_timed_test_by_keyboard_only(page: Page, live_server):
     for n in (2, 3):
         page.keyboard.press("n")
         expect(page.get_by_role("heading", name=f"Question {n} of 3")).to_be_visible()
-        page.keyboard.press("d")  # "I don't know"
+        page.keyboard.press("i")  # "I don't know" (D chooses option D)
         expect(page.locator(".feedback-banner")).to_be_visible()
     tab_to(page, page.get_by_role("link", name="See your score →"))
     page.keyboard.press("Enter")

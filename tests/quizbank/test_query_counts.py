@@ -77,6 +77,13 @@ PAGES = {
     "flagged": (lambda u: reverse("flagged"), 4),
     "history": (lambda u: reverse("history"), 5),
     "custom": (lambda u: reverse("custom-test"), 5),
+    # Issue 16: one COUNT and one page of rows, the learner's status flags in
+    # the same query as subqueries, whatever the history.
+    "search": (lambda u: reverse("search") + "?q=differentiate&status=missed", 6),
+    "search-all": (lambda u: reverse("search") + "?q=question&page=2", 6),
+    "notes": (lambda u: reverse("notes"), 5),
+    "export-csv": (lambda u: reverse("export-csv"), 4),
+    "export-anki": (lambda u: reverse("export-anki"), 4),
     "question": (
         lambda u: reverse("question-detail", args=[Question.objects.first().external_id]),
         9,  # one is "is it in the learner's running timed test?" (the key stays hidden)
