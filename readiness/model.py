@@ -328,6 +328,20 @@ def capacity(minutes: int, seconds_per_answer: float) -> int:
     return int(minutes * 60 // max(1.0, seconds_per_answer))
 
 
+def plan_today(bank: Bank, learner: Learner, *, today: date, minutes: int) -> tuple[int, list[int]]:
+    """Today's plan without the forecast: (reviews due, new question ids in order).
+    The same numbers `forecast` gives for its first day."""
+    by_id = {i.id: i for i in bank.items}
+    seen = {c.question_id for c in learner.cards if c.question_id in by_id}
+    reviews = sum(1 for c in learner.cards if c.question_id in by_id and c.due_day <= today)
+    reviews = min(reviews, learner.review_room)
+    room = max(0, capacity(minutes, learner.seconds_per_answer) - learner.answered_today) - reviews
+    if room <= 0:
+        return reviews, []
+    ab = abilities((by_id[q], r) for q, r in learner.first_answers if q in by_id)
+    return reviews, [i.id for i in rank_new(bank, seen, ab)[:room]]
+
+
 def forecast(
     bank: Bank,
     learner: Learner,
