@@ -100,6 +100,7 @@ def simulate(
     cards: dict[int, fsrs.Card] = {}
     memory: dict[int, Memory] = {}
     firsts: list[tuple[int, bool]] = []
+    studied: list[bool] = []
     forecast = None
 
     def learner() -> model.Learner:
@@ -118,13 +119,15 @@ def simulate(
             ],
             first_answers=list(firsts),
             seconds_per_answer=seconds,
+            adherence=model.adherence(studied),
         )
 
     for d in range(days):
         today = START + timedelta(days=d)
         if d == days - OUT:
             forecast = model.forecast(bank, learner(), today=today, on=date_on, minutes=minutes)
-        if rng.random() < miss:
+        studied.append(rng.random() >= miss)
+        if not studied[-1]:
             continue
         _, new_ids = model.plan_today(bank, learner(), today=today, minutes=minutes)
         stamp = day_stamp(today)

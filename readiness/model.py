@@ -245,7 +245,7 @@ class Learner:
     seconds_per_answer: float = DEFAULT_SECONDS
     answered_today: int = 0
     review_room: int = 10_000  # reviews still allowed today (the daily review limit)
-    adherence: float = 1.0  # share of study days the learner keeps
+    adherence: float = 1.0  # share of study days the learner has kept lately
 
 
 @dataclass(frozen=True)
@@ -322,6 +322,13 @@ def rank_new(bank: Bank, seen: set[int], ab: Abilities) -> list[Item]:
         else:
             rest.append(item)
     return first + rest
+
+
+def adherence(studied: Sequence[bool], window: int = 14) -> float:
+    """The share of recent study days (up to `window`) the learner studied on,
+    shrunk toward 1 while there are few: the plan assumes the same rate ahead."""
+    recent = list(studied)[-window:]
+    return (sum(recent) + 2) / (len(recent) + 2)
 
 
 def capacity(minutes: int, seconds_per_answer: float) -> int:

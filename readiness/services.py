@@ -6,6 +6,7 @@ import logging
 import random
 import statistics
 from datetime import date, timedelta
+from functools import partial
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -28,6 +29,7 @@ BANK_CACHE_KEY = "readiness:bank:v1"
 BANK_CACHE_SECONDS = 60 * 60
 DEFAULT_HORIZON = timedelta(days=28)  # no interview date: forecast four weeks out
 MEDIAN_OVER = 200  # the learner's last answers, for their time per answer
+ADHERENCE_DAYS = 14  # the study days before today that say how often the learner studies
 
 
 # The bank, as the model sees it ----------------------------------------------------
@@ -86,9 +88,24 @@ def target_date(goal: Goal, today: date) -> date:
 
 
 def learner_state(user: User) -> model.Learner:
-    """What the model needs about the learner: cards, first answers, pace. Five queries."""
+    """What the model needs about the learner: cards, first answers, pace, and how
+    many of the last 14 study days they studied on. Six queries."""
     rule = DayRule.for_user(user)
     today = rule.day_of(clock.now())
+    rows = list(
+        Card.objects.filter(
+            user=user, stability__isnull=False, last_review__isnull=False
+        ).values_list(
+            "question_id",
+            "state",
+            "step",
+            "stability",
+            "difficulty",
+            "last_review",
+            "due",
+            "created_at",
+        )
+    )
     cards = [
         model.CardState(
             question_id=q,
@@ -99,11 +116,7 @@ def learner_state(user: User) -> model.Learner:
             last_day=rule.day_of(last),
             due_day=rule.day_of(due),
         )
-        for q, state, step, stability, difficulty, last, due in Card.objects.filter(
-            user=user, stability__isnull=False, last_review__isnull=False
-        ).values_list(
-            "question_id", "state", "step", "stability", "difficulty", "last_review", "due"
-        )
+        for q, state, step, stability, difficulty, last, due, _ in rows
     ]
     firsts = [
         (q, rating == ReviewLog.Rating.GOOD)
@@ -120,10 +133,16 @@ def learner_state(user: User) -> model.Learner:
     seconds = (
         min(300.0, max(5.0, statistics.median(times) / 1000)) if times else model.DEFAULT_SECONDS
     )
-    answered_today = Attempt.objects.filter(
-        user=user, created_at__gte=rule.start(today) - clock.offset()
-    ).count()
+    answered_today = ReviewLog.objects.filter(user=user, reviewed_at__gte=rule.start(today)).count()
     due = due_today(user)
+    window = [rule.day_of(clock.now()) - timedelta(days=n) for n in range(ADHERENCE_DAYS, 0, -1)]
+    active = {
+        rule.day_of(at)
+        for at in ReviewLog.objects.filter(
+            user=user, reviewed_at__gte=rule.start(window[0]), reviewed_at__lt=rule.start(today)
+        ).values_list("reviewed_at", flat=True)
+    }
+    first_day = min((rule.day_of(row[-1]) for row in rows), default=today)
     return model.Learner(
         cards=cards,
         first_answers=firsts,
@@ -131,6 +150,7 @@ def learner_state(user: User) -> model.Learner:
         seconds_per_answer=seconds,
         answered_today=answered_today,
         review_room=due.reviews,
+        adherence=model.adherence([d in active for d in window if d >= first_day]),
     )
 
 
@@ -212,17 +232,11 @@ def _refresh_task(user_id: int) -> None:
 def forecast_refresh_on_commit(*, user_id: int) -> None:
     """Recompute after the answer's transaction commits: once per transaction and
     learner, however many answers it stored (a timed test stores up to 100)."""
-    pending = getattr(connection, "_readiness_pending", None)
-    if pending is None or not connection.in_atomic_block:
-        pending = connection._readiness_pending = set()
-    if user_id in pending:
-        return
-    pending.add(user_id)
-
-    def run() -> None:
-        pending.discard(user_id)
-        _refresh_task(user_id)
-
+    for _, queued, _ in connection.run_on_commit:
+        if getattr(queued, "readiness_user_id", None) == user_id:
+            return
+    run = partial(_refresh_task, user_id)
+    run.readiness_user_id = user_id
     transaction.on_commit(run)
 
 
