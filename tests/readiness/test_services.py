@@ -213,3 +213,16 @@ def test_dashboard_with_a_goal_costs_the_same_queries(
     client.get(reverse("dashboard"))
     with django_assert_num_queries(16):  # the same for both histories: the card costs 2
         client.get(reverse("dashboard"))
+
+
+def test_reminder_carries_the_plan_line(bank, user, clock):
+    from srs.emails import reminder_message
+    from srs.selectors import due_today
+
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    message = reminder_message(user=user, due=due_today(user), topic=None)
+    assert "Today's plan" not in message.body  # no goal, no plan line
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    message = reminder_message(user=user, due=due_today(user), topic=None)
+    assert "Today's plan: 0 reviews + 40 new, about 30 minutes." in message.body
+    assert "0 reviews + 40 new, about 30 minutes" in message.alternatives[0].content
