@@ -131,7 +131,7 @@ def learner_state(user: User) -> model.Learner:
         .values_list("time_taken_ms", flat=True)[:MEDIAN_OVER]
     ]
     seconds = (
-        min(300.0, max(5.0, statistics.median(times) / 1000)) if times else model.DEFAULT_SECONDS
+        min(300.0, max(10.0, statistics.median(times) / 1000)) if times else model.DEFAULT_SECONDS
     )
     answered_today = ReviewLog.objects.filter(user=user, reviewed_at__gte=rule.start(today)).count()
     due = due_today(user)
