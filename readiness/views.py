@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -35,5 +36,9 @@ def plan_start(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def mock_start(request: HttpRequest) -> HttpResponse:
-    session = services.mock_start(user=request.user)
+    try:
+        session = services.mock_start(user=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("dashboard")
     return redirect("session-item", session.pk, 1)

@@ -226,3 +226,11 @@ def test_reminder_carries_the_plan_line(bank, user, clock):
     message = reminder_message(user=user, due=due_today(user), topic=None)
     assert "Today's plan: 0 reviews + 40 new, about 30 minutes." in message.body
     assert "0 reviews + 40 new, about 30 minutes" in message.alternatives[0].content
+
+
+def test_a_mock_with_an_empty_bank_is_a_message_not_a_500(learner_client):
+    cache.delete(services.BANK_CACHE_KEY)
+    response = learner_client.post(reverse("readiness-mock"), follow=True)
+    assert response.status_code == 200
+    assert "No questions" in response.content.decode()
+    cache.delete(services.BANK_CACHE_KEY)
