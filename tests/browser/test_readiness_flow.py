@@ -54,6 +54,7 @@ def test_goal_plan_forecast_and_mock(page: Page, live_server, clock):
 
     log_in(page, live_server, user)
     page.get_by_role("link", name="Set your goal").click()
+    assert serious(AXE.run(page)) == []  # the goal page
     interview = (day_one + timedelta(days=21)).date()
     page.get_by_label("Interview date").fill(interview.isoformat())
     page.get_by_label("Minutes a day").fill("20")
