@@ -34,6 +34,7 @@ from readiness import model  # noqa: E402
 from srs.scheduling import day_stamp, scheduler  # noqa: E402
 
 LEARNERS = int(os.environ.get("SIM_LEARNERS", 150))
+SEED = int(os.environ.get("SIM_SEED", 20260105))
 OUT = 7  # days before the date the forecast is taken
 START = date(2026, 1, 5)
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,7 +164,7 @@ def simulate(
 
 
 def main() -> None:
-    rng = random.Random(20260105)
+    rng = random.Random(SEED)
     bank, truth = the_bank(rng)
     rows = [simulate(bank, truth, rng) for _ in range(LEARNERS)]
     errors = [abs(mean - score) for mean, _, _, score in rows]

@@ -31,7 +31,7 @@ from datetime import date, timedelta
 
 import fsrs
 
-from srs.scheduling import day_stamp, scheduled_retention
+from srs.scheduling import GUESS_FACTOR, day_stamp, scheduled_retention
 
 GUESS = 0.25  # four options: a learner who does not know still guesses right one time in four
 MOCK_SIZE = 40
@@ -40,7 +40,7 @@ Z80 = 1.2816  # the 80% interval of a normal distribution is ±1.28 σ
 MIN_ANSWERS = 20  # fewer first answers than this: "not enough evidence yet"
 MIN_SECTION_ANSWERS = 5
 YAML_B = {"easy": -1.0, "medium": 0.0, "hard": 1.0}
-PRIOR_ANSWERS = 10  # the YAML difficulty counts as this many first answers
+PRIOR_ANSWERS = 20  # the YAML difficulty counts as this many first answers
 ABILITY_PRIOR_SD = 1.5  # the learner's overall ability θ_g ~ N(0, 1.5²)
 SUBSECTION_SD = 0.8  # each subsection's ability θ_s ~ N(θ_g, 0.8²)
 MEMORY_SD = 0.03  # how far the forgetting curve may be off for this learner (recall points)
@@ -169,7 +169,12 @@ def _fsrs_card(c: CardState) -> fsrs.Card:
 
 
 def recall_on(card: fsrs.Card, day: date) -> float:
-    return _MODEL.get_card_retrievability(card, day_stamp(day))
+    """True recall on `day`. The card's own figure is too kind: guesses that came
+    out right counted as recalls when it was scheduled. The scheduler makes up for
+    that by aiming at 1 − (1 − R)·GUESS_FACTOR (srs/scheduling.py, measured by
+    bench-srs); here we undo the same factor."""
+    apparent = _MODEL.get_card_retrievability(card, day_stamp(day))
+    return max(0.0, 1 - (1 - apparent) / GUESS_FACTOR)
 
 
 class Projector:
@@ -232,8 +237,8 @@ class Bank:
 
     def weights(self) -> dict[str, float]:
         """Each subsection's share of a mock (subsections with no questions drop out)."""
-        present = {i.subsection for i in self.items}
-        total = sum(t for s, t in self.targets.items() if s in present) or 1
+        present = dict.fromkeys(i.subsection for i in self.items)  # in bank order: reproducible
+        total = sum(self.targets.get(s, 0) for s in present) or 1
         return {s: self.targets.get(s, 0) / total for s in present}
 
 
