@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 
 from accounts.models import User
 from quizbank.models import Attempt, PracticeSession, Question
+from quizbank.rules import MAX_SESSION_SIZE
 from quizbank.services import session_create
 from srs import clock
 from srs.days import DayRule
@@ -290,7 +291,7 @@ def plan_start(*, user: User) -> PracticeSession | None:
         )
     )
     new = [q for q in plan.new_question_ids if q not in seen]
-    ids = (reviews + new)[:100]
+    ids = (reviews + new)[:MAX_SESSION_SIZE]
     if not ids:
         return None
     return session_create(

@@ -178,17 +178,6 @@ def test_start_and_mock_need_post_and_login(client, bank):
     assert client.get(reverse("readiness-goal")).status_code == 302
 
 
-def test_core_does_not_import_readiness():
-    from pathlib import Path
-
-    for path in Path("quizbank").rglob("*.py"):
-        assert "readiness" not in path.read_text().replace("(srs, readiness)", ""), path
-    for path in Path("srs").rglob("*.py"):
-        assert (
-            "import readiness" not in path.read_text() and "from readiness" not in path.read_text()
-        )
-
-
 def test_the_interval_uses_the_mock_noise(bank, user, clock):
     clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
     services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
