@@ -33,7 +33,7 @@ from quizbank.bank import read_bank  # noqa: E402
 from readiness import model  # noqa: E402
 from srs.scheduling import day_stamp, scheduler  # noqa: E402
 
-LEARNERS = int(os.environ.get("SIM_LEARNERS", 150))
+LEARNERS = int(os.environ.get("SIM_LEARNERS", 300))
 SEED = int(os.environ.get("SIM_SEED", 20260105))
 OUT = 7  # days before the date the forecast is taken
 START = date(2026, 1, 5)
