@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "quizbank",
     "srs",
+    "readiness",
     "ops",
     "simple_history",
     "editorial",
@@ -170,6 +171,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "beat-heartbeat": {"task": "ops.tasks.beat_heartbeat", "schedule": 60.0},
     # srs: reminder dispatcher
     "srs-dispatch-reminders": {"task": "srs.tasks.dispatch_reminders", "schedule": 15 * 60},
+    # readiness: each learner's forecast once their study day rolls over
+    "readiness-rollover": {"task": "readiness.tasks.forecasts_rollover", "schedule": 60 * 60},
     # editorial: item-analysis refresh
     "editorial-item-stats": {"task": "editorial.tasks.item_stats_refresh", "schedule": 15 * 60},
 }

@@ -71,7 +71,7 @@ def answered_before(user, mode=PracticeSession.Mode.TUTOR):
 
 
 PAGES = {
-    "dashboard": (lambda u: reverse("dashboard"), 15),
+    "dashboard": (lambda u: reverse("dashboard"), 16),  # +1: the Today card (readiness)
     "catalogue": (lambda u: reverse("catalogue"), 6),
     "missed": (lambda u: reverse("missed"), 5),
     "flagged": (lambda u: reverse("flagged"), 4),
