@@ -63,6 +63,7 @@ def site(db):
         "search": reverse("search") + "?q=differentiate",
         "search-empty": reverse("search") + "?q=no-such-words&status=flagged",
         "notes": reverse("notes"),
+        "goal": reverse("readiness-goal"),
         "not-found": "/no-such-page/",
     }
     return user, pages
