@@ -1,9 +1,15 @@
 from django import forms
 
 from .ids import MAX_ID, IdModelMultipleChoiceField
-from .models import Confidence, Difficulty, PracticeSession, Section, Subsection
+from .models import Confidence, PracticeSession, Section, Subsection
+from .rules import (
+    MAX_SESSION_SIZE,
+    NOTE_MAX_LENGTH,
+    REPORT_MAX_LENGTH,
+    SECONDS_PER_TIMED_QUESTION,
+    Difficulty,
+)
 from .selectors import Pool
-from .services import MAX_SESSION_SIZE
 
 SIZE_CHOICES = [(5, "5"), (10, "10"), (20, "20"), (40, "40")]
 
@@ -71,7 +77,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         label="Private note",
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(
             attrs={"rows": 3, "placeholder": "What to remember about this question"}
         ),
@@ -81,7 +87,7 @@ class NoteForm(forms.Form):
 class ReportForm(forms.Form):
     reason = forms.CharField(
         label="What is wrong with this question?",
-        max_length=1000,
+        max_length=REPORT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say in a few words what is wrong."},
     )
@@ -95,7 +101,10 @@ class CustomTestForm(forms.Form):
 
     MODES = [
         (PracticeSession.Mode.TUTOR, "Tutor: feedback after each question"),
-        (PracticeSession.Mode.TIMED, "Timed mock interview: 90 s a question, results at the end"),
+        (
+            PracticeSession.Mode.TIMED,
+            f"Timed mock interview: {SECONDS_PER_TIMED_QUESTION} s a question, results at the end",
+        ),
     ]
 
     sections = IdModelMultipleChoiceField(

@@ -1,5 +1,7 @@
 """The question bank (sections, subsections, questions, choices) and practice history."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .markdown import render_markdown
+from .rules import NOTE_MAX_LENGTH, REPORT_MAX_LENGTH, Difficulty
 
 
 class Section(models.Model):
@@ -49,22 +52,9 @@ class Subsection(models.Model):
         return reverse("practice-subsection", args=[self.section.slug, self.slug])
 
 
-class Difficulty(models.TextChoices):
-    EASY = "easy", "Easy"
-    MEDIUM = "medium", "Medium"
-    HARD = "hard", "Hard"
-
-
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Question.Status.PUBLISHED)
-
-    def in_scope(self, *, section=None, subsection=None):
-        if subsection is not None:
-            return self.filter(subsection=subsection)
-        if section is not None:
-            return self.filter(subsection__section=section)
-        return self
 
 
 class Question(models.Model):
@@ -174,6 +164,13 @@ class PracticeSession(models.Model):
     def is_timed(self) -> bool:
         return self.mode == self.Mode.TIMED
 
+    def is_over(self, now: datetime | None = None) -> bool:
+        """Finished, or a timed test whose deadline has passed (the one rule for
+        "is this test over?": past its deadline nothing more is accepted)."""
+        if self.finished_at is not None:
+            return True
+        return self.is_timed and (now or timezone.now()) >= self.deadline
+
 
 class SessionItem(models.Model):
     session = models.ForeignKey(PracticeSession, on_delete=models.CASCADE, related_name="items")
@@ -281,7 +278,7 @@ class Annotation(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     flagged = models.BooleanField(default=False)
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -314,7 +311,7 @@ class ProblemReport(models.Model):
         related_name="+",
         help_text="The reporter's answer when they reported.",
     )
-    reason = models.TextField(max_length=1000)
+    reason = models.TextField(max_length=REPORT_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolution_note = models.TextField(blank=True)
     resolved_by = models.ForeignKey(

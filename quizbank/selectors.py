@@ -66,10 +66,6 @@ class Progress:
     total: int
 
     @property
-    def percent_done(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 0
-
-    @property
     def accuracy(self) -> int | None:
         return round(100 * self.correct / self.answered) if self.answered else None
 

@@ -14,7 +14,6 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
@@ -23,6 +22,7 @@ from . import analytics, charts, selectors, services
 from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
 from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
+from .rules import MAX_SESSION_SIZE
 from .selectors import Pool
 
 
@@ -135,7 +135,7 @@ def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
             user=request.user,
             subsection=subsection,
             pool=pool,
-            size=services.MAX_SESSION_SIZE if pool != Pool.ALL else 10,
+            size=MAX_SESSION_SIZE if pool != Pool.ALL else 10,
             title=f"{titles[pool]}: {subsection}" if subsection else titles[pool],
         )
     except ValidationError as exc:
@@ -321,7 +321,7 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
 @login_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.finished_at or (session.is_timed and timezone.now() >= session.deadline):
+    if session.is_over():  # the summary ends a timed test whose time ran out
         return redirect("session-summary", session.pk)
     position = selectors.first_unanswered_position(session=session) or 1
     return redirect("session-item", session.pk, position)
@@ -357,8 +357,7 @@ def session_item(request: HttpRequest, session_id: int, position: int) -> HttpRe
 
 def _timed_item(request, state, form=None, status=200) -> HttpResponse:
     session = state.session
-    if session.finished_at or timezone.now() >= session.deadline:
-        services.timed_finish(user=request.user, session_id=session.pk)
+    if services.timed_finish_if_over(user=request.user, session=session):
         return redirect("session-summary", session.pk)
     services.timed_visit(user=request.user, session_id=session.pk, item=state.item)
     grid = selectors.timed_grid(session=session)
@@ -435,10 +434,10 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.is_timed and not session.finished_at:
-        if timezone.now() < session.deadline:
-            return redirect("session-item", session.pk, 1)
-        session = services.timed_finish(user=request.user, session_id=session.pk)
+    if session.is_timed:
+        session = services.timed_finish_if_over(user=request.user, session=session)
+        if session is None:  # still running: no results before the end
+            return redirect("session-item", session_id, 1)
     summary = selectors.session_summary(session=session)
     template = "quizbank/results.html" if session.is_timed else "quizbank/summary.html"
     return render(request, template, {"session": session, "summary": summary})

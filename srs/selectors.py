@@ -9,12 +9,13 @@ from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from quizbank.models import Question
+from quizbank.rules import MAX_SESSION_SIZE
 
 from . import clock
 from .days import DayRule
 from .models import Card, ReviewLog
 
-MAX_QUEUE = 100  # one review session at a time, as long as a practice session can be
+MAX_QUEUE = MAX_SESSION_SIZE  # one review session at a time, as long as a practice session
 
 
 @dataclass(frozen=True)

@@ -241,6 +241,29 @@ def test_timed_finish_twice_is_harmless(user, timed):
     assert PracticeSession.objects.get(pk=timed.pk).finished_at is not None
 
 
+def test_is_over_is_the_one_rule_for_the_end_of_a_test(user, subsection, timed):
+    now = timezone.now()
+    assert not timed.is_over(now)
+    assert timed.is_over(timed.deadline) and timed.is_over(timed.deadline + timedelta(seconds=1))
+    tutor = start(user, subsection, size=2)
+    assert not tutor.is_over(now + timedelta(days=365))  # tutor sessions have no clock
+    tutor.finished_at = now
+    assert tutor.is_over(now)
+
+
+def test_timed_finish_if_over_ends_only_a_test_whose_time_ran_out(user, timed):
+    assert services.timed_finish_if_over(user=user, session=timed) is None
+    assert PracticeSession.objects.get(pk=timed.pk).finished_at is None
+    PracticeSession.objects.filter(pk=timed.pk).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+    timed.refresh_from_db()
+    ended = services.timed_finish_if_over(user=user, session=timed)
+    assert ended is not None and ended.finished_at == timed.deadline
+    again = services.timed_finish_if_over(user=user, session=ended)
+    assert again.finished_at == ended.finished_at
+
+
 def test_another_users_timed_test_is_404(client, timed):
     client.force_login(UserFactory())
     assert client.get(reverse("session-item", args=[timed.pk, 1])).status_code == 404
