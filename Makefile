@@ -67,13 +67,21 @@ compose-check:
 # The whole suite on Postgres and, at the same time on the second core, the journeys
 # and views on SQLite (what `make run` uses), each with its own Redis database.
 SQLITE_TESTS := tests/journeys tests/quizbank tests/accounts tests/editorial
+# Tests run in a random order (pytest-randomly), so one that leans on another's
+# leftovers fails at once. Both passes use one seed, printed in each header;
+# `make test SEED=1234` repeats an order.
+ifeq ($(origin SEED), undefined)
+SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+endif
 test: test-prereqs lint migrations-check compose-check | var
 	@rm -f var/test-sqlite.log var/test-sqlite.rc
+	@echo "== random order, seed $(SEED) (make test SEED=$(SEED) repeats it)"
 	@( DATABASE_URL=sqlite:///$(CURDIR)/var/test.sqlite3 REDIS_URL=redis://127.0.0.1:6379/10 \
 		$(BIN)/python -m pytest -m "not browser" $(SQLITE_TESTS) \
-		--ignore tests/quizbank/test_query_counts.py -p no:cacheprovider $(PYTEST_ARGS) \
+		--ignore tests/quizbank/test_query_counts.py -p no:cacheprovider \
+		-p randomly --randomly-seed=$(SEED) $(PYTEST_ARGS) \
 		> var/test-sqlite.log 2>&1; echo $$? > var/test-sqlite.rc ) &
-	$(BIN)/python -m pytest --durations=15 $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/python -m pytest --durations=15 -p randomly --randomly-seed=$(SEED) $(PYTEST_ARGS); status=$$?; \
 	while [ ! -s var/test-sqlite.rc ] || ! grep -q . var/test-sqlite.rc; do sleep 2; done; \
 	echo "== the journeys and views on SQLite"; tail -n 25 var/test-sqlite.log; \
 	sqlite=$$(cat var/test-sqlite.rc); rm -f var/test-sqlite.rc; \

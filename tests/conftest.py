@@ -43,6 +43,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def ratelimit_clock(monkeypatch):
+    """Hold django-ratelimit's clock still: its windows are fixed slices of wall-clock
+    time, so a burst could otherwise straddle a window's edge and pass the limit."""
+    import types
+
+    import django_ratelimit.core
+
+    now = django_ratelimit.core.time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", types.SimpleNamespace(time=lambda: now))
+
+
+@pytest.fixture
 def after_commit(django_capture_on_commit_callbacks):
     """`with after_commit(): client.post(...)`: run what the request deferred until
     its transaction committed (e-mail, Celery tasks), as it runs in production."""

@@ -110,9 +110,22 @@ def subsection_with_questions():
 
 
 def _as_raw(question):
-    from quizbank.bank import question_as_yaml
-
-    return question_as_yaml(question)
+    """A factory question as an editor would write it in the bank format, by hand
+    (not by the exporter under test): optional keys left out where they are empty."""
+    return {
+        "id": question.external_id,
+        "difficulty": "medium",
+        "stem": question.stem,
+        "choices": [
+            {"text": "$2x$", "correct": True, "why": "Why option 0 is right."},
+            *(
+                {"text": text, "why": f"Why option {i} is wrong.", "misconception": f"mistake-{i}"}
+                for i, text in enumerate(["$x$", "$x^2/2$", "$2$"], start=1)
+            ),
+        ],
+        "explanation": "The power rule gives $2x$. **Pitfall**: forgetting the exponent.",
+        "tags": ["calculus"],
+    }
 
 
 def test_import_shows_the_diff_then_applies_it(editor_client, subsection_with_questions):

@@ -1,14 +1,27 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
 from config.celery import app
+from ops.models import Heartbeat
+from ops.selectors import BEAT_STALE_AFTER_S
 from ops.services import heartbeat_record
 from ops.tasks import beat_heartbeat
 
 pytestmark = pytest.mark.django_db
 
 
-def test_health_reports_database_broker_and_beat(client, django_assert_num_queries):
+def move_clock(monkeypatch, when):
+    """The health check's "now" (it reads django.utils.timezone through its module)."""
+    import types
+
+    import ops.selectors
+
+    monkeypatch.setattr(ops.selectors, "timezone", types.SimpleNamespace(now=lambda: when))
+
+
+def test_health_reports_database_broker_and_beat(client, django_assert_num_queries, monkeypatch):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json() == {
@@ -18,8 +31,13 @@ def test_health_reports_database_broker_and_beat(client, django_assert_num_queri
         "beat_age_seconds": None,
     }  # beat has never run here
     beat_heartbeat()
+    beat = Heartbeat.objects.get(name="beat").at
+    move_clock(monkeypatch, beat + timedelta(seconds=42.9))
     body = client.get(reverse("health")).json()
-    assert body["status"] == "ok" and 0 <= body["beat_age_seconds"] < 5
+    assert body["status"] == "ok" and body["beat_age_seconds"] == 42
+    move_clock(monkeypatch, beat + timedelta(seconds=BEAT_STALE_AFTER_S))  # beat stopped
+    body = client.get(reverse("health")).json()
+    assert body["status"] == "degraded" and body["beat_age_seconds"] == BEAT_STALE_AFTER_S
     with django_assert_num_queries(2):
         client.get(reverse("health"))
 

@@ -98,4 +98,12 @@ def test_list_filters_and_search(admin_client):
     assert b"Vanishing" in admin_client.get(url, {"q": "vanishing"}).content
     content = admin_client.get(url, {"difficulty__exact": "hard"}).content
     assert b"Something else" in content and b"Vanishing" not in content
-    assert admin_client.get(url, {"q": "$2x$"}).status_code == 200  # search over choices
+
+    # The search reaches the options' text: only one question has a KL-divergence option.
+    QuestionFactory(
+        stem="Which loss compares two distributions?",
+        choices=["Kullback-Leibler divergence", "Hinge loss", "L1 loss", "Huber loss"],
+    )
+    found = admin_client.get(url, {"q": "Kullback"}).content
+    assert b"Which loss compares two distributions?" in found
+    assert b"Vanishing" not in found and b"Something else" not in found

@@ -165,7 +165,7 @@ def test_admin_question_history_with_a_malformed_id_is_not_found(admin_client, o
 
 
 def test_session_starts_are_limited_per_learner(
-    learner_client, client, user, other_user, subsection, questions, settings
+    learner_client, client, user, other_user, subsection, questions, settings, ratelimit_clock
 ):
     settings.SESSION_START_RATE = "3/m"
     url = reverse("practice-subsection", args=[subsection.section.slug, subsection.slug])

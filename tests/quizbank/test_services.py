@@ -34,11 +34,18 @@ def test_session_start_with_nothing_to_ask_says_so(user, subsection):
 
 
 def test_choice_order_is_a_shuffle_of_the_question_choices(user, subsection, questions):
-    session = services.session_start(user=user, subsection=subsection, size=5)
-    for item in session.items.all():
-        assert sorted(item.choice_order) == sorted(
-            item.question.choices.values_list("pk", flat=True)
-        )
+    orders, key_positions = set(), set()
+    for _ in range(8):  # 40 items of four choices each
+        session = services.session_start(user=user, subsection=subsection, size=5)
+        for item in session.items.select_related("question"):
+            stored = list(item.question.choices.order_by("pk").values_list("pk", flat=True))
+            assert sorted(item.choice_order) == stored
+            orders.add(tuple(item.choice_order.index(pk) for pk in stored))
+            key_positions.add(item.choice_order.index(item.question.choices.get(correct=True).pk))
+    # Unshuffled, every item keeps one arrangement and the key one place; shuffled,
+    # forty items of 24 arrangements all alike is a chance of about 1 in 10^55.
+    assert len(orders) > 1
+    assert len(key_positions) > 1
 
 
 def test_attempt_record_stores_one_attempt_per_item(user, subsection, questions):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from srs import services
@@ -95,20 +95,40 @@ def test_concurrent_dispatchers_and_double_delivery_send_one_email_each(
         card_due(user, date(2026, 4, 1))
     barrier = threading.Barrier(2)
     results: list[services.Dispatch] = []
+    errors: list[BaseException] = []
 
     def run():
         celery_app.set_current()  # Celery's current app is per thread
-        barrier.wait()
         try:
+            barrier.wait(timeout=WAIT)
             results.append(services.reminders_dispatch())
+        except BaseException as error:  # a thread's exception is otherwise lost
+            errors.append(error)
         finally:
             connection.close()
 
     threads = [threading.Thread(target=run) for _ in range(2)]
+    # Hold the log table until both dispatchers wait on it, so their claims truly
+    # overlap (left to chance, one usually finishes before the other starts).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE srs_reminderlog IN EXCLUSIVE MODE")
+        for t in threads:
+            t.start()
+        waiting = 0
+        for _ in range(WAIT * 20):
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
+                ["srs_reminderlog"],
+            )
+            waiting = cursor.fetchone()[0]
+            if waiting == 2 or errors:
+                break
+            threading.Event().wait(0.05)
+        assert waiting == 2, errors
     for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+        t.join(timeout=WAIT)
+    assert not any(t.is_alive() for t in threads), "a dispatcher hung"
+    assert errors == [] and len(results) == 2  # both dispatchers ran to the end
     claimed = [log_id for r in results for log_id in r.claimed]
     assert sorted(claimed) == sorted(ReminderLog.objects.values_list("pk", flat=True))
     assert len(claimed) == len(users)  # each day's row claimed by exactly one dispatcher
@@ -201,6 +221,12 @@ def test_a_worker_killed_mid_send_loses_nothing_and_sends_once(celery_app, broke
         server.close()
     assert ReminderLog.objects.get().status == "queued"
     assert mail.outbox == []
+    # Move the broker's clock, not ours: the dead worker's delivery is an hour old, so
+    # the next worker's scan hands it out again (kombu compares its unacked_index
+    # score with now - visibility_timeout).
+    unacked = broker.zrange("unacked_index", 0, -1)
+    assert len(unacked) == 1
+    broker.zadd("unacked_index", {unacked[0]: 0})
 
     with start_worker(celery_app, pool="solo", perform_ping_check=False):
         assert celery_app.AsyncResult(result.task_ids[0]).get(timeout=WAIT) == "sent"
