@@ -36,7 +36,9 @@ def main() -> None:
         services.session_create(user=user, question_ids=ids[k : k + 100], title="Hot")
         for k in range(0, 2 * N + 100, 100)
     ]
-    items = [(s.pk, p, s.items.get(position=p).question_id) for s in sessions for p in range(1, 101)]
+    items = [
+        (s.pk, p, s.items.get(position=p).question_id) for s in sessions for p in range(1, 101)
+    ]
     client = Client()
     client.force_login(user)
     htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "practice"}
