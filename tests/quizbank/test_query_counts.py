@@ -19,12 +19,12 @@ HISTORIES = [10, 20_000]
 # Question page: user, the item with its session, question and progress (one
 # query), its choices, the learner's annotation.
 QUESTION_PAGE = 4
-# Answer POST: user, item state, choices; the locked item, the earlier-attempt check,
-# the choice, the attempt, its progress row; the FSRS card (a savepoint pair and its
-# insert for a new one) and review log; "any item left?"; the feedback's
-# progress, annotation, peer shares and the recomputed "Due today". Savepoints are
-# counted here but are free on a real request.
-ANSWER_POST = 21
+# Answer POST: user, item state, choices; the locked item with any earlier attempt,
+# the choice, the attempt, its progress row (the learner is passed on to srs, not
+# reloaded); the FSRS card (a savepoint pair and its insert for a new one) and
+# review log; "any item left?"; the feedback's progress, annotation, peer shares and
+# the recomputed "Due today". Savepoints are counted here, free on a real request.
+ANSWER_POST = 19
 
 
 def seed_history(user, questions, n: int) -> None:
