@@ -95,6 +95,8 @@ def production_server(port: int, secret: str, server: str = "gunicorn", **extra_
         command = [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi:application"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     for _ in range(150):
+        if process.poll() is not None:  # e.g. the port is taken: never measure another server
+            raise SystemExit(f"{server} exited; is port {port} in use?")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/ping/", timeout=1)
             return process
