@@ -19,6 +19,7 @@ def django_on_fresh_database(name: str) -> None:
     os.environ["DATABASE_URL"] = f"{base}/{name}"
     os.environ.setdefault("SECRET_KEY", "bench-only")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+    os.environ.setdefault("INSECURE_HTTP", "true")  # the test client speaks plain HTTP
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
     from django.conf import settings
@@ -44,9 +45,12 @@ def drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def production_server(port: int, secret: str, **extra_env: str):
-    """Collect static files and start gunicorn as docker-compose runs it (gthread,
-    2 workers x 4 threads) on the current DATABASE_URL; returns the process."""
+def production_server(port: int, secret: str, server: str = "gunicorn", **extra_env: str):
+    """Collect static files and start the app as docker-compose runs it, on the
+    current DATABASE_URL; returns the process. `server` "gunicorn" runs
+    `gunicorn -c gunicorn.conf.py` (the Dockerfile's and compose's command);
+    "granian" runs granian's WSGI server on the same 2 workers x 4 threads, for
+    the side-by-side comparison (README, Measured here)."""
     import subprocess
     import time
     import urllib.request
@@ -55,10 +59,11 @@ def production_server(port: int, secret: str, **extra_env: str):
         "DEBUG": "false",
         "SECRET_KEY": secret,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REDIS_URL": "redis://127.0.0.1:6379/9",
-        "SECURE_COOKIES": "false",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        "INSECURE_HTTP": "true",  # plain HTTP on loopback: no redirect to HTTPS
         "ANSWER_RATE": "1000000/m",
         "LOG_LEVEL": "WARNING",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
         **extra_env,
     }
     env.pop("PYTEST_VERSION", None)
@@ -68,29 +73,34 @@ def production_server(port: int, secret: str, **extra_env: str):
         env=env,
         check=True,
     )
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
+    bin_dir = Path(sys.executable).parent
+    if server == "granian":
+        command = [
+            str(bin_dir / "granian"),
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
             "--workers",
-            "2",
-            "--threads",
-            "4",
-            "--worker-class",
-            "gthread",
+            env.get("GUNICORN_WORKERS", "2"),
+            "--blocking-threads",
+            env.get("GUNICORN_THREADS", "4"),
             "--log-level",
-            "error",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+            "warning",
+            "config.wsgi:application",
+        ]
+    else:
+        command = [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi:application"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     for _ in range(150):
+        if process.poll() is not None:  # e.g. the port is taken: never measure another server
+            raise SystemExit(f"{server} exited; is port {port} in use?")
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/ping/", timeout=1)
-            return server
+            return process
         except OSError:
             time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn did not come up on port {port}")
+    process.kill()
+    raise SystemExit(f"{server} did not come up on port {port}")

@@ -141,6 +141,9 @@ if REDIS_URL:
         }
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions read from Redis (written through to the database): no session
+    # query on a page; with Redis down they come from the database (fail open).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     CELERY_BROKER_URL = REDIS_URL
 else:
     CACHES = {

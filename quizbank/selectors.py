@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -130,8 +131,15 @@ class ItemState:
 def item_state(*, user: User, session_id: int, position: int) -> ItemState:
     """One item of the user's own session (404 otherwise), its choices in the
     learner's order, the attempt if answered, and the session's progress."""
+    # The session's progress rides along as two subqueries: one query, not two.
+    answers = Attempt.objects.filter(item__session_id=OuterRef("session_id")).order_by()
     item = get_object_or_404(
-        SessionItem.objects.select_related("session", "question__subsection__section", "attempt"),
+        SessionItem.objects.select_related(
+            "session", "question__subsection__section", "attempt"
+        ).annotate(
+            answered_n=_count_of(answers),
+            correct_n=_count_of(answers.filter(correct=True)),
+        ),
         session_id=session_id,
         session__user=user,
         position=position,
@@ -142,8 +150,13 @@ def item_state(*, user: User, session_id: int, position: int) -> ItemState:
         item=item,
         choices=choices,
         attempt=getattr(item, "attempt", None),
-        progress=session_progress(session=item.session),
+        progress=Progress(item.answered_n, item.correct_n, item.session.size),
     )
+
+
+def _count_of(attempts: QuerySet[Attempt]) -> Coalesce:
+    rows = attempts.values("item__session_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
 
 
 def session_progress(*, session: PracticeSession) -> Progress:

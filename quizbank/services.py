@@ -182,8 +182,15 @@ def _attempt_store(
     now,
     in_review: bool,
 ) -> Attempt:
+    session = item.session
+    # The learner object when the caller has it, so receivers (srs) need not load it.
+    learner = (
+        {"user": session.user}
+        if PracticeSession.user.is_cached(session)
+        else {"user_id": session.user_id}
+    )
     attempt = Attempt.objects.create(
-        user_id=item.session.user_id,
+        **learner,
         question_id=item.question_id,
         choice=choice,
         correct=bool(choice and choice.correct),
@@ -209,14 +216,15 @@ def attempt_record(
     """
     locked = (
         SessionItem.objects.select_for_update(of=("self",))
-        .select_related("session")
+        .select_related("session", "attempt")
         .get(pk=item.pk, session__user=user)
     )
     if locked.session.is_timed:
         raise ValidationError("Timed tests record answers when they end.")
-    existing = Attempt.objects.filter(item=locked).first()
+    existing = getattr(locked, "attempt", None)  # read under the item's lock
     if existing is not None:
         return existing
+    locked.session.user = user
     if choice_id is not None and choice_id not in locked.choice_order:
         raise ValidationError("That option is not one of this question's choices.")
     choice = Choice.objects.get(pk=choice_id) if choice_id is not None else None

@@ -1,12 +1,12 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import due_today
+from .selectors import due_today_cached
 
 
 def due(request) -> dict:
-    """`srs_due` for the navigation's "Due today" count: one query, and only
-    when a template reads it (htmx partials don't)."""
+    """`srs_due` for the navigation's "Due today" count: from the cache (one
+    query when it is cold), and only when a template reads it (htmx partials don't)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"srs_due": SimpleLazyObject(lambda: due_today(user))}
+    return {"srs_due": SimpleLazyObject(lambda: due_today_cached(user))}

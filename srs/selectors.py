@@ -1,9 +1,11 @@
 """Spaced-repetition reads. `due_today` is the one definition of what is due:
 the navigation count, the review queue and the reminder e-mail all use it."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Case,
@@ -85,6 +87,48 @@ def due_today(user: User, *, now: datetime | None = None) -> DueToday:
         backlog=row["due"] - reviews,
         new=max(0, user.new_limit - row["introduced"]),
     )
+
+
+DUE_TTL = 10 * 60  # bounds staleness from writes that send no signal (backfill, retiring)
+
+
+def _due_version_key(user_id: int) -> str:
+    return f"srs:due-v:{user_id}"
+
+
+def due_today_cached(user: User) -> DueToday:
+    """`due_today` for the navigation on every page, kept in the cache per learner,
+    study day and settings, so a page costs no query for it.
+
+    The key holds everything the count depends on that can change without an
+    answer (the study day, time zone, rollover hour, limits), so a new day or a
+    settings change reads a new key; an answer replaces the learner's version
+    token (`due_today_forget`), orphaning every older entry. The user's join
+    time is in the key too: a recycled id (a test database) never reads another
+    learner's entry. With the cache down this is `due_today` (fail open)."""
+    version = cache.get(_due_version_key(user.pk))
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.set(_due_version_key(user.pk), version, 24 * 3600)
+    rule = DayRule.for_user(user)
+    day = rule.day_of(clock.now())
+    joined = int(user.date_joined.timestamp() * 1e6) if user.date_joined else 0
+    key = (
+        f"srs:due:{user.pk}:{joined}:{version}:{day.isoformat()}:{rule.tz.key}:"
+        f"{rule.rollover_hour}:{user.review_limit}:{user.new_limit}"
+    )
+    due = cache.get(key)
+    if not isinstance(due, DueToday) or due.day != day:
+        due = due_today(user)
+        cache.set(key, due, DUE_TTL)
+    return due
+
+
+def due_today_forget(user_id: int) -> None:
+    """A stored answer changed the learner's cards and review log: start a new
+    version. Called at once and again on commit, so a page that recomputed
+    between the answer and its commit cannot keep a stale count."""
+    cache.set(_due_version_key(user_id), uuid.uuid4().hex, 24 * 3600)
 
 
 @dataclass(frozen=True)

@@ -228,5 +228,5 @@ def test_the_import_diff_costs_a_fixed_number_of_queries(
     subsection, unchanged, changed, _ = subsection_with_questions
     more = [QuestionFactory(subsection=subsection) for _ in range(10)]
     upload = bank_file(subsection, [_as_raw(q) for q in [unchanged, changed, *more]])
-    with django_assert_num_queries(7):  # session, user, 2 permissions, subsections, plan 2
+    with django_assert_num_queries(6):  # user, 2 permissions, subsections, plan 2 (session: Redis)
         assert editor_client.post(reverse(IMPORT), {"file": upload}).status_code == 200

@@ -111,5 +111,5 @@ def test_the_queue_query_count_does_not_grow(editor_client, django_assert_num_qu
     reporter = UserFactory()
     for i in range(n):
         report_create(user=reporter, question=question, reason=f"Problem {i}")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert editor_client.get(reverse(QUEUE)).status_code == 200

@@ -114,13 +114,13 @@ def test_queue_and_navigation_query_counts(
         card_due(learner, today - timedelta(days=n % 7))
     client.force_login(learner)
     client.get(reverse("srs-queue"))
-    # session, user, due_today (the navigation reuses it), the 14-day forecast,
-    # the last 30 days' statistics
-    with django_assert_num_queries(5):
+    # user, due_today (the navigation reuses it; the session is in Redis), the
+    # 14-day forecast, the last 30 days' statistics
+    with django_assert_num_queries(4):
         client.get(reverse("srs-queue"))
-    # start: session, user, due_today, due cards, new questions, then session_create's
+    # start: user, due_today, due cards, new questions, then session_create's
     # savepoint, choices, insert session, insert items, release
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.post(reverse("srs-start"))
 
 

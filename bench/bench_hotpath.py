@@ -1,0 +1,74 @@
+"""Server time of the practice loop in-process (no HTTP server, no load
+generator): CPU milliseconds per request for the bare view, the question page
+(first view of an unanswered item), the answer POST (htmx) and the dashboard,
+with their query counts. CPU time, not wall time, so a busy machine moves it
+little: use it to see which change pays, and bench_load.py for throughput."""
+
+import os
+import statistics
+import time
+
+from _setup import django_on_fresh_database, drop_database
+
+os.environ.setdefault("ANSWER_RATE", "1000000/m")
+DB, N = "bench_hotpath", int(os.environ.get("BENCH_N", "150"))
+
+
+def main() -> None:
+    django_on_fresh_database(DB)
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from quizbank import services
+    from quizbank.models import Choice, Question
+
+    cache.clear()
+    call_command("load_questionbank", str(settings.QUESTIONBANK_DIR), verbosity=0)
+    user = User.objects.create_user(email="hot@bench.local", password="x")
+    ids = list(Question.objects.published().order_by("pk").values_list("pk", flat=True))
+    keys = dict(Choice.objects.filter(correct=True).values_list("question_id", "pk"))
+    sessions = [
+        services.session_create(user=user, question_ids=ids[k : k + 100], title="Hot")
+        for k in range(0, 2 * N + 100, 100)
+    ]
+    items = [
+        (s.pk, p, s.items.get(position=p).question_id) for s in sessions for p in range(1, 101)
+    ]
+    client = Client()
+    client.force_login(user)
+    htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "practice"}
+
+    def measure(name, requests):
+        for method, url, data in requests[:5]:  # warm
+            getattr(client, method)(url, data, **(htmx if method == "post" else {}))
+        cpu = []
+        for method, url, data in requests[5:]:
+            start = time.process_time()
+            response = getattr(client, method)(url, data, **(htmx if method == "post" else {}))
+            cpu.append((time.process_time() - start) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        method, url, data = requests[-1]
+        with CaptureQueriesContext(connection) as queries:
+            if method == "get":
+                getattr(client, method)(url, data)
+        q = len(queries) if method == "get" else "-"
+        print(f"{name:<14} {statistics.median(cpu):>7.2f} {statistics.mean(cpu):>7.2f} {q:>8}")
+
+    print(f"{'request':<14} {'cpu p50':>7} {'mean ms':>7} {'queries':>8}")
+    measure("bare view", [("get", "/ping/", None)] * (N + 5))
+    pages = [("get", f"/sessions/{s}/{p}/", None) for s, p, _ in items[: N + 5]]
+    measure("question page", pages)
+    posts = [("post", f"/sessions/{s}/{p}/answer/", {"choice": keys[q]}) for s, p, q in items]
+    measure("answer POST", posts[: N + 5])
+    measure("dashboard", [("get", "/dashboard/", None)] * (N // 3 + 5))
+    if not os.environ.get("BENCH_KEEP"):
+        drop_database(DB)
+
+
+if __name__ == "__main__":
+    main()
