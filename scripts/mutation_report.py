@@ -68,7 +68,7 @@ def main() -> int:
         print(f"{module:<{width}}  {ratio:>9}  {pct:>6}  {verdict}  {note}".rstrip())
     if survivors:
         print("\nSurviving mutants (`.venv/bin/mutmut show NAME` prints the change):")
-        for module, name, status, eq in survivors:
+        for _module, name, status, eq in survivors:
             print(f"  {name}  [{status}]{'  (equivalent: docs/mutation.md)' if eq else ''}")
     return 1 if under else 0
 

@@ -83,7 +83,7 @@ def test_a_timed_session_gets_its_seconds_per_question(user, at):
 
 
 def test_a_session_of_no_questions_is_refused(user):
-    with pytest.raises(ValidationError, match="No questions match that choice."):
+    with pytest.raises(ValidationError, match=r"No questions match that choice\."):
         services.session_create(user=user, question_ids=[], title="t")
 
 
@@ -140,7 +140,7 @@ def test_the_scope_decides_the_questions_and_the_title(user):
 
 def test_a_scope_with_nothing_to_ask_says_to_try_other_difficulties(user, subsection):
     QuestionFactory(subsection=subsection, difficulty="easy")
-    with pytest.raises(ValidationError, match="No questions match that choice. Try other"):
+    with pytest.raises(ValidationError, match=r"No questions match that choice\. Try other"):
         services.session_start(user=user, size=5, difficulties=["hard"])
     picked = services.session_start(user=user, size=5, difficulties=["hard", "easy"])
     assert picked.difficulties == ["easy", "hard"]
@@ -217,7 +217,7 @@ def test_a_second_submission_returns_the_first_answer_unchanged(user, at):
 def test_answers_are_refused_for_timed_items_foreign_choices_and_other_learners(user, at):
     q, other_q = QuestionFactory(), QuestionFactory()
     timed_item = create(user, [q], mode=TIMED).items.get()
-    with pytest.raises(ValidationError, match="Timed tests record answers when they end."):
+    with pytest.raises(ValidationError, match=r"Timed tests record answers when they end\."):
         services.attempt_record(user=user, item=timed_item, choice_id=key(q).pk)
     item = create(user, [q]).items.get()
     with pytest.raises(ValidationError, match="not one of this question's choices"):
@@ -458,7 +458,7 @@ def test_a_flag_and_a_note_are_saved_apart(user):
 
 def test_a_report_needs_a_reason_and_a_second_one_updates_the_open_one(user, at):
     q = QuestionFactory()
-    with pytest.raises(ValidationError, match="Say in a few words what is wrong."):
+    with pytest.raises(ValidationError, match=r"Say in a few words what is wrong\."):
         services.report_create(user=user, question=q, reason="   ")
     first = services.report_create(user=user, question=q, reason="  typo  ")
     assert (first.reason, first.choice, first.created_at) == ("typo", None, T0)
