@@ -476,3 +476,37 @@ def test_a_report_needs_a_reason_and_a_second_one_updates_the_open_one(user, at)
     assert third.pk != first.pk and ProblemReport.objects.count() == 2
     theirs = services.report_create(user=UserFactory(), question=q, reason="mine")
     assert theirs.pk not in (first.pk, third.pk)
+
+
+def test_a_timed_items_clock_never_runs_backwards_nor_past_an_hour(user, at):
+    qs = [QuestionFactory() for _ in range(2)]
+    session = create(user, qs, mode=TIMED, seconds_per_question=7200)  # 4 hours in all
+    one, two = session.items.order_by("position")
+    at(T0 + timedelta(seconds=10))
+    services.timed_visit(user=user, session_id=session.pk, item=one)
+    at(T0 + timedelta(seconds=5))  # the server's clock was set back
+    services.timed_visit(user=user, session_id=session.pk, item=two)
+    assert spent(one) == 0
+    at(T0 + timedelta(hours=2))
+    services.timed_visit(user=user, session_id=session.pk, item=one)
+    assert spent(two) == 3_600_000
+
+
+def test_a_timed_tests_answers_are_announced_as_not_in_review(user, at):
+    heard = []
+
+    def listen(sender, attempt, in_review, **kwargs):
+        heard.append((attempt.question_id, in_review))
+
+    q = QuestionFactory()
+    session = create(user, [q], mode=TIMED)
+    item = session.items.get()
+    services.timed_respond(
+        user=user, session_id=session.pk, item=item, choice_id=key(q).pk, marked=False
+    )
+    attempt_recorded.connect(listen, weak=False)
+    try:
+        services.timed_finish(user=user, session_id=session.pk)
+    finally:
+        attempt_recorded.disconnect(listen)
+    assert heard == [(q.pk, False)]
