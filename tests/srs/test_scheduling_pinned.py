@@ -54,6 +54,11 @@ def test_fuzz_follows_the_setting(settings):
     assert scheduler(0.9).enable_fuzzing is True
 
 
+def test_fuzz_is_on_when_a_settings_module_leaves_it_out(settings):
+    del settings.SRS_ENABLE_FUZZ
+    assert scheduler(0.9).enable_fuzzing is True
+
+
 def new(rating, desired=0.9):
     return review(
         state=None,
