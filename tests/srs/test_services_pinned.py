@@ -328,6 +328,7 @@ def test_unsubscribing_turns_reminders_off():
         (SMTPRecipientsRefused({"a@example.com": (600, b"x")}), None),
         (SMTPRecipientsRefused({}), None),
         (SMTPResponseException(554, b"rejected"), "554 rejected"),
+        (SMTPResponseException(550, b"caf\xe9 "), "550 caf\ufffd"),  # not UTF-8
         (SMTPResponseException(421, b"try later"), None),
         (SMTPException("connection lost"), None),
     ],
