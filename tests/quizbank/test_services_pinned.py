@@ -510,3 +510,12 @@ def test_a_timed_tests_answers_are_announced_as_not_in_review(user, at):
     finally:
         attempt_recorded.disconnect(listen)
     assert heard == [(q.pk, False)]
+
+
+def test_among_unseen_questions_the_pick_is_random(user, subsection):
+    """40 one-question sessions over 6 unseen questions: a fixed order would
+    pick one question every time; a random one picks 3 or more distinct ones
+    but with a probability under 10^-17."""
+    [QuestionFactory(subsection=subsection) for _ in range(6)]
+    firsts = {services.session_start(user=user, size=1).items.get().question_id for _ in range(40)}
+    assert len(firsts) >= 3
