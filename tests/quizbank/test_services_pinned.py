@@ -4,6 +4,7 @@ Services are called as the views call them. Time is moved by pointing Django's
 `timezone.now` at fixed instants, so every duration below is exact.
 """
 
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -36,6 +37,14 @@ def at(monkeypatch):
 
     move(T0)
     return move
+
+
+@contextmanager
+def refused(message):
+    """The call raises a ValidationError with exactly this message."""
+    with pytest.raises(ValidationError) as caught:
+        yield
+    assert caught.value.messages == [message]
 
 
 def key(question):
@@ -83,13 +92,13 @@ def test_a_timed_session_gets_its_seconds_per_question(user, at):
 
 
 def test_a_session_of_no_questions_is_refused(user):
-    with pytest.raises(ValidationError, match=r"No questions match that choice\."):
+    with refused("No questions match that choice."):
         services.session_create(user=user, question_ids=[], title="t")
 
 
 @pytest.mark.parametrize("size", [0, -1, 101])
 def test_a_session_size_outside_one_to_a_hundred_is_refused(user, questions, size):
-    with pytest.raises(ValidationError, match=r"^\['Choose between 1 and 100 questions.'\]$"):
+    with refused("Choose between 1 and 100 questions."):
         services.session_start(user=user, size=size)
 
 
@@ -140,7 +149,7 @@ def test_the_scope_decides_the_questions_and_the_title(user):
 
 def test_a_scope_with_nothing_to_ask_says_to_try_other_difficulties(user, subsection):
     QuestionFactory(subsection=subsection, difficulty="easy")
-    with pytest.raises(ValidationError, match=r"No questions match that choice\. Try other"):
+    with refused("No questions match that choice. Try other difficulties."):
         services.session_start(user=user, size=5, difficulties=["hard"])
     picked = services.session_start(user=user, size=5, difficulties=["hard", "easy"])
     assert picked.difficulties == ["easy", "hard"]
@@ -217,10 +226,10 @@ def test_a_second_submission_returns_the_first_answer_unchanged(user, at):
 def test_answers_are_refused_for_timed_items_foreign_choices_and_other_learners(user, at):
     q, other_q = QuestionFactory(), QuestionFactory()
     timed_item = create(user, [q], mode=TIMED).items.get()
-    with pytest.raises(ValidationError, match=r"Timed tests record answers when they end\."):
+    with refused("Timed tests record answers when they end."):
         services.attempt_record(user=user, item=timed_item, choice_id=key(q).pk)
     item = create(user, [q]).items.get()
-    with pytest.raises(ValidationError, match="not one of this question's choices"):
+    with refused("That option is not one of this question's choices."):
         services.attempt_record(user=user, item=item, choice_id=key(other_q).pk)
     with pytest.raises(SessionItem.DoesNotExist):
         services.attempt_record(user=UserFactory(), item=item, choice_id=key(q).pk)
@@ -369,7 +378,7 @@ def test_a_timed_answer_is_refused_at_the_deadline_and_for_a_foreign_choice(user
     q, other = QuestionFactory(), QuestionFactory()
     session = create(user, [q], mode=TIMED)
     item = session.items.get()
-    with pytest.raises(ValidationError, match="not one of this question's choices"):
+    with refused("That option is not one of this question's choices."):
         services.timed_respond(
             user=user, session_id=session.pk, item=item, choice_id=key(other).pk, marked=False
         )
@@ -458,7 +467,7 @@ def test_a_flag_and_a_note_are_saved_apart(user):
 
 def test_a_report_needs_a_reason_and_a_second_one_updates_the_open_one(user, at):
     q = QuestionFactory()
-    with pytest.raises(ValidationError, match=r"Say in a few words what is wrong\."):
+    with refused("Say in a few words what is wrong."):
         services.report_create(user=user, question=q, reason="   ")
     first = services.report_create(user=user, question=q, reason="  typo  ")
     assert (first.reason, first.choice, first.created_at) == ("typo", None, T0)
