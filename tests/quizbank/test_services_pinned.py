@@ -254,7 +254,7 @@ def test_each_answer_is_announced_once_with_whether_it_was_a_review(user, at):
     heard = []
 
     def listen(sender, attempt, in_review, **kwargs):
-        heard.append((attempt.pk, in_review))
+        heard.append((sender, attempt.pk, in_review))
 
     attempt_recorded.connect(listen, weak=False)
     try:
@@ -266,7 +266,8 @@ def test_each_answer_is_announced_once_with_whether_it_was_a_review(user, at):
         services.attempt_record(user=user, item=review, choice_id=None)  # a repeat: no news
     finally:
         attempt_recorded.disconnect(listen)
-    assert heard == [(a1.pk, False), (a2.pk, True)]
+    # Sent by the Attempt model, so a receiver may connect with sender=Attempt.
+    assert heard == [(Attempt, a1.pk, False), (Attempt, a2.pk, True)]
 
 
 def progress_row(user, question):
@@ -505,7 +506,7 @@ def test_a_timed_tests_answers_are_announced_as_not_in_review(user, at):
     heard = []
 
     def listen(sender, attempt, in_review, **kwargs):
-        heard.append((attempt.question_id, in_review))
+        heard.append((sender, attempt.question_id, in_review))
 
     q = QuestionFactory()
     session = create(user, [q], mode=TIMED)
@@ -518,7 +519,7 @@ def test_a_timed_tests_answers_are_announced_as_not_in_review(user, at):
         services.timed_finish(user=user, session_id=session.pk)
     finally:
         attempt_recorded.disconnect(listen)
-    assert heard == [(q.pk, False)]
+    assert heard == [(Attempt, q.pk, False)]
 
 
 def test_among_unseen_questions_the_pick_is_random(user, subsection):
