@@ -9,6 +9,7 @@ for how the first transaction is held without sleeping.
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from quizbank import services as quiz
@@ -19,7 +20,10 @@ from srs.models import Card, ReviewLog
 from tests.factories import QuestionFactory, UserFactory
 from tests.quizbank.test_races_pinned import race
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs Postgres's row locks"),
+]
 
 
 def test_the_backfill_and_an_answer_building_the_same_card_leave_one_card():
