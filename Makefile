@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format figures test-prereqs bench bench-srs audit faults mutation
+.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format figures test-prereqs bench bench-srs bench-readiness audit faults mutation
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
@@ -39,13 +39,13 @@ run: install | var
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/bandit -q -r accounts config quizbank srs editorial ops --severity-level high
+	$(BIN)/bandit -q -r accounts config quizbank srs readiness editorial ops --severity-level high
 
 # pip-audit needs its vulnerability database online; without it, --strict fails
 # rather than print a false "no known vulnerabilities".
 audit: install
 	$(BIN)/python -m pip install --quiet --group audit
-	$(BIN)/bandit -q -r accounts config quizbank srs editorial ops
+	$(BIN)/bandit -q -r accounts config quizbank srs readiness editorial ops
 	$(BIN)/pip-audit --strict
 
 format: install
@@ -103,6 +103,10 @@ faults: install | var
 
 bench-srs: install | var
 	$(BIN)/python bench/srs_simulation.py
+
+# Simulated learners follow the plan to their date: is the readiness forecast calibrated?
+bench-readiness: install | var
+	$(BIN)/python bench/readiness_simulation.py
 
 # Mutation testing of the core modules (issue 23; config in pyproject's [tool.mutmut]).
 # One mutant at a time, each against the tests that reach the mutated function; results

@@ -100,3 +100,7 @@ class ProfileForm(forms.ModelForm):
         if cleaned.get("reminders_enabled"):
             self.instance.reminders_off_reason = ""  # turned back on: the note is done
         return cleaned
+
+
+class ResendConfirmationForm(forms.Form):
+    email = forms.EmailField(label="Your e-mail address", max_length=254)

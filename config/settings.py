@@ -23,7 +23,21 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG or TESTING else None)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# Where `make run` serves (runserver's [host:]port; scripts/run-dev.sh).
+ADDR = env("ADDR", default="127.0.0.1:8000")
+
+
+def _site_url_for(addr: str) -> str:
+    """The origin e-mailed links use in development: the one `make run` serves
+    on, with a wildcard bind (0.0.0.0, ::) reached as 127.0.0.1."""
+    host, _, port = addr.rpartition(":")
+    if host.strip("[]") in {"", "0.0.0.0", "::"}:  # a link target, not a bind address
+        host = "127.0.0.1"
+    return f"http://{host}:{port or '8000'}"
+
+
+# The origin used in e-mailed links; in development it follows ADDR.
+SITE_URL = env("SITE_URL", default=_site_url_for(ADDR))
 SITE_NAME = "DeepPrep"
 # How many reverse proxies stand in front (docker-compose.yml: Caddy, so 1). The
 # client address is read from X-Forwarded-For only that far (config/middleware.py).
@@ -38,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",  # SearchVectorField for /search/ (unused on SQLite)
     "django_htmx",
     "axes",
     "allauth",
@@ -45,6 +60,7 @@ INSTALLED_APPS = [
     "accounts",
     "quizbank",
     "srs",
+    "readiness",
     "ops",
     "simple_history",
     "editorial",
@@ -155,6 +171,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "beat-heartbeat": {"task": "ops.tasks.beat_heartbeat", "schedule": 60.0},
     # srs: reminder dispatcher
     "srs-dispatch-reminders": {"task": "srs.tasks.dispatch_reminders", "schedule": 15 * 60},
+    # readiness: each learner's forecast once their study day rolls over
+    "readiness-rollover": {"task": "readiness.tasks.forecasts_rollover", "schedule": 60 * 60},
     # editorial: item-analysis refresh
     "editorial-item-stats": {"task": "editorial.tasks.item_stats_refresh", "schedule": 15 * 60},
 }
@@ -227,6 +245,10 @@ RATELIMIT_VIEW = "accounts.security.rate_limited"
 RATELIMIT_FAIL_OPEN = True  # with Redis down, learners keep practising
 ANSWER_RATE = env("ANSWER_RATE", default="60/m")
 SESSION_START_RATE = env("SESSION_START_RATE", default="20/10m")
+# Anki and CSV downloads of missed and flagged questions (each builds a file).
+EXPORT_RATE = env("EXPORT_RATE", default="10/10m")
+# "Send the link again" on the verify page, per client address.
+RESEND_CONFIRMATION_RATE = env("RESEND_CONFIRMATION_RATE", default="5/10m")
 
 # Email -----------------------------------------------------------------------
 # EMAIL_URL (smtp+tls://user:pass@host:587, consolemail://) becomes Django 6.1's MAILERS.

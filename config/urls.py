@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("review/", include("srs.urls")),
+    path("readiness/", include("readiness.urls")),
     path("", include("quizbank.urls")),
 ]

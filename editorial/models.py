@@ -7,7 +7,10 @@ from django.db import models
 
 from quizbank.models import Choice, Question
 
-simple_history.register(Question, app="editorial")
+# The search text and vector are derived on every save: no history of them.
+simple_history.register(
+    Question, app="editorial", excluded_fields=["search_document", "search_vector"]
+)
 simple_history.register(Choice, app="editorial")
 
 

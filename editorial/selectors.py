@@ -1,14 +1,13 @@
 """Editorial reads: report counts, the bank as an uploaded file sees it, history."""
 
-import tempfile
 from pathlib import Path
 
-import yaml
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.conf import settings
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from quizbank.bank import Bank, BankError, read_bank
-from quizbank.models import Choice, ProblemReport, Question, Section
+from quizbank.bank import FIGURES_DIR, Bank, BankError, read_file
+from quizbank.models import Choice, ProblemReport, Question, Subsection
 
 UPLOAD_NAME = "upload.yaml"
 
@@ -25,41 +24,15 @@ def open_reports_count() -> Subquery:
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
-def questions_for_editors() -> QuerySet[Question]:
-    """Questions with their statistics and open report count, for list and detail."""
-    return Question.objects.select_related("subsection", "stats").annotate(
-        open_reports=open_reports_count()
-    )
-
-
-def _taxonomy() -> dict:
-    return {
-        "sections": [
-            {
-                "number": s.number,
-                "slug": s.slug,
-                "title": s.title,
-                "subsections": [
-                    {"number": sub.number, "slug": sub.slug, "title": sub.title}
-                    for sub in s.subsections.all()
-                ],
-            }
-            for s in Section.objects.prefetch_related("subsections")
-        ]
-    }
-
-
 def read_upload(content: bytes) -> Bank:
     """Check one uploaded subsection file with the loader's own rules, against
-    the subsections in the database. Raises quizbank.bank.BankError."""
-    taxonomy = _taxonomy()
-    if not taxonomy["sections"]:
+    the subsections in the database and the bank's figures folder (where the
+    admin saves uploaded SVGs). Raises quizbank.bank.BankError."""
+    numbers = set(Subsection.objects.values_list("number", flat=True))
+    if not numbers:
         raise BankError(["The database has no sections yet: load the bank first."])
-    with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "taxonomy.yaml").write_text(yaml.safe_dump(taxonomy), encoding="utf-8")
-        (root / UPLOAD_NAME).write_bytes(content)
-        return read_bank(root)
+    figures = Path(settings.QUESTIONBANK_DIR) / FIGURES_DIR
+    return read_file(content, name=UPLOAD_NAME, subsections=numbers, figures=figures)
 
 
 def version_choices(*, question: Question, record) -> list[Choice]:

@@ -4,16 +4,15 @@ Keyword-only, typed, atomic. Question and choice changes go through save() or
 simple-history's bulk helpers, so every change is kept with who and when.
 """
 
-from collections.abc import Iterable
-
 from django.db import transaction
 from django.db.models import Max, QuerySet
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import User
-from quizbank.bank import Bank, LoadReport, _write_question, plan_bank
+from quizbank.bank import Bank, LoadReport, apply_plan, plan_bank
 from quizbank.models import Choice, ProblemReport, Question, Subsection
+from quizbank.rules import RESOLUTION_NOTE_MAX_LENGTH
 
 from .models import ItemStats
 from .selectors import version_choices
@@ -77,7 +76,7 @@ def reports_close(*, reports: QuerySet, status: str, note: str, user: User) -> i
         raise ValueError(f"cannot close a report as {status!r}")
     return reports.update(
         status=status,
-        resolution_note=note.strip()[:2000],
+        resolution_note=note.strip()[:RESOLUTION_NOTE_MAX_LENGTH],
         resolved_by=user,
         resolved_at=timezone.now(),
     )
@@ -150,30 +149,6 @@ def question_revert(*, question: Question, history_id: int, user: User) -> Quest
 
 @transaction.atomic
 def bank_import(*, bank: Bank, user: User) -> LoadReport:
-    """Merge the questions of `bank` onto the database (none retired); returns
-    what changed, as planned by quizbank.bank.plan_bank."""
-    plan = plan_bank(bank)
-    by_id = {d.external_id: d for d in bank.questions}
-    subsections = {s.number: s for s in Subsection.objects.filter(number__in=_numbers(bank))}
-    touched = set(plan.created) | {qid for qid, _ in plan.updated}
-    current = {
-        q.external_id: q
-        for q in Question.objects.filter(external_id__in=touched | set(plan.restored))
-        .select_for_update()
-        .prefetch_related("choices")
-    }
-    for qid in [*plan.created, *(qid for qid, _ in plan.updated)]:
-        data = by_id[qid]
-        question = current.get(qid) or Question(external_id=qid)
-        question._history_user = user
-        _write_question(question, data, subsections[data.subsection])
-    for qid in plan.restored:
-        question = current[qid]
-        question.status = Question.Status.PUBLISHED
-        question._history_user = user
-        question.save(update_fields=["status", "updated_at"])
-    return plan.report
-
-
-def _numbers(bank: Bank) -> Iterable[str]:
-    return {d.subsection for d in bank.questions}
+    """Merge the questions of `bank` onto the database (none retired), with
+    `user` in their history; returns what changed, as quizbank.bank plans it."""
+    return apply_plan(plan_bank(bank), user=user)

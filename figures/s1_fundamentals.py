@@ -266,7 +266,7 @@ def outlier_fits():
 # 1.5 ---------------------------------------------------------------------
 
 
-@figure("fund-prop-fig-finite-difference-error")
+@figure("fund-prop-fig-finite-difference-error", noisy=True)
 def finite_difference_error():
     fig, ax = new_figure(5.2, 3.4)
     x0 = 1.0

@@ -154,7 +154,7 @@ def _train_recall_rnn(clip, lr=0.05, steps=2000, hidden=16, length=20, batch=16,
     return np.array(losses), np.array(norms)
 
 
-@figure("rnn-basic-fig-clipping-loss-spike")
+@figure("rnn-basic-fig-clipping-loss-spike", noisy=True)
 def clipping_loss_spike():
     fig, (top, bottom) = new_figure(5.8, 5.0, nrows=2)
     steps = np.arange(2000)

@@ -261,16 +261,18 @@ def misconceptions(*, user: User, limit: int = 5) -> list[dict]:
         .order_by("-n", "slug")[:limit]
     )
     slugs = [t["slug"] for t in top]
-    shown: dict[str, set[str]] = {s: set() for s in slugs}
-    for slug, ext in (
+    shown: dict[str, dict[str, str]] = {s: {} for s in slugs}
+    for slug, ext, snippet in (
         wrong.filter(choice__misconception__in=slugs)
-        .values_list("choice__misconception", "question__external_id")
+        .values_list("choice__misconception", "question__external_id", "question__stem_snippet")
         .distinct()
     ):
-        shown[slug].add(ext)
+        shown[slug][ext] = snippet
     for t in top:
         t["label"] = t["slug"].replace("-", " ")
         t["question_ids"] = sorted(shown[t["slug"]])[:5]
+        # (external id, rendered one-line stem): the stem is the link text.
+        t["questions"] = [(ext, shown[t["slug"]][ext]) for ext in t["question_ids"]]
     return top
 
 

@@ -1,9 +1,16 @@
 from django import forms
 
 from .ids import MAX_ID, IdModelMultipleChoiceField
-from .models import Confidence, Difficulty, PracticeSession, Section, Subsection
+from .models import Confidence, PracticeSession, Section, Subsection
+from .rules import (
+    MAX_SESSION_SIZE,
+    NOTE_MAX_LENGTH,
+    REPORT_MAX_LENGTH,
+    SECONDS_PER_TIMED_QUESTION,
+    Difficulty,
+)
+from .search import Status as SearchStatus
 from .selectors import Pool
-from .services import MAX_SESSION_SIZE
 
 SIZE_CHOICES = [(5, "5"), (10, "10"), (20, "20"), (40, "40")]
 
@@ -71,7 +78,7 @@ class NoteForm(forms.Form):
     note = forms.CharField(
         label="Private note",
         required=False,
-        max_length=2000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(
             attrs={"rows": 3, "placeholder": "What to remember about this question"}
         ),
@@ -81,7 +88,7 @@ class NoteForm(forms.Form):
 class ReportForm(forms.Form):
     reason = forms.CharField(
         label="What is wrong with this question?",
-        max_length=1000,
+        max_length=REPORT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say in a few words what is wrong."},
     )
@@ -95,7 +102,10 @@ class CustomTestForm(forms.Form):
 
     MODES = [
         (PracticeSession.Mode.TUTOR, "Tutor: feedback after each question"),
-        (PracticeSession.Mode.TIMED, "Timed mock interview: 90 s a question, results at the end"),
+        (
+            PracticeSession.Mode.TIMED,
+            f"Timed mock interview: {SECONDS_PER_TIMED_QUESTION} s a question, results at the end",
+        ),
     ]
 
     sections = IdModelMultipleChoiceField(
@@ -121,4 +131,39 @@ class CustomTestForm(forms.Form):
     size = forms.IntegerField(label="How many", min_value=1, max_value=MAX_SESSION_SIZE, initial=20)
     mode = forms.ChoiceField(
         choices=MODES, initial=PracticeSession.Mode.TUTOR, widget=forms.RadioSelect
+    )
+
+
+class SearchForm(forms.Form):
+    """/search/: the words, and filters by section, difficulty and my status."""
+
+    q = forms.CharField(label="Search the bank", required=False, max_length=200)
+    section = forms.ChoiceField(label="Section", required=False)
+    difficulty = forms.ChoiceField(
+        label="Difficulty", required=False, choices=[("", "Any"), *Difficulty.choices]
+    )
+    status = forms.ChoiceField(label="My status", required=False, choices=SearchStatus.choices)
+
+    def __init__(self, *args, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", "Any")] + [
+            (s.slug, f"{s.number}. {s.title}") for s in sections
+        ]
+
+    @property
+    def filtered(self) -> bool:
+        d = self.cleaned_data
+        return bool(d.get("q") or d.get("section") or d.get("difficulty") or d.get("status"))
+
+
+class PractiseResultsForm(SearchForm):
+    """ "Practise these": the same search, and how many of its results."""
+
+    size = forms.TypedChoiceField(
+        label="How many",
+        choices=SIZE_CHOICES,
+        coerce=int,
+        initial=20,
+        required=False,
+        empty_value=20,
     )

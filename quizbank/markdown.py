@@ -9,6 +9,7 @@ nothing a question's author writes can reach the page unsanitised.
 import html
 import re
 import threading
+from html.parser import HTMLParser
 
 import latex2mathml.converter
 import markdown
@@ -183,3 +184,163 @@ def render_markdown(text: str, *, inline: bool = False) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+# One-line previews for lists ----------------------------------------------------
+
+# Kept in a preview: inline formatting, inline code and maths. Everything else
+# (paragraphs, lists, tables, code blocks) flattens to its text on one line.
+_SNIPPET_TAGS = {"em", "strong", "b", "i", "u", "s", "del", "sub", "sup", "mark", "code", "kbd"}
+_VOID = {"br", "hr", "mspace"}
+_BREAKS = {"p", "br", "hr", "li", "dt", "dd", "tr", "td", "th", "div", "blockquote", "h3", "h4"}
+
+
+class _Snippet(HTMLParser):
+    """Walks sanitised HTML and writes at most `limit` characters of text as
+    one line of inline HTML. A `<math>` element is kept whole or left out, so
+    a cut never breaks a formula; a code block becomes one `<code>` run."""
+
+    def __init__(self, limit: int):
+        super().__init__(convert_charrefs=True)
+        self.limit, self.used, self.out = limit, 0, []
+        self.open: list[str] = []  # open inline tags in the output
+        self.math: list[str] | None = None  # buffer for the current <math> subtree
+        self.math_depth = self.math_chars = 0
+        self.pre = 0
+        self.full = False
+        self.space = False
+
+    def _text(self, text: str) -> None:
+        if self.full:
+            if text.strip():
+                self.cut = True
+            return
+        text = re.sub(r"\s+", " ", text)
+        if self.space and not text.startswith(" ") and self.out:
+            text = " " + text
+        self.space = False
+        if self.used == 0 or (self.out and self.out[-1].endswith(" ")):
+            text = text.lstrip() if self.used == 0 else text
+        room = self.limit - self.used
+        if len(text) > room:
+            cut = text[:room]
+            # Cut at a word boundary when there is one in the last 20 characters.
+            if " " in cut[-20:]:
+                cut = cut[: cut.rstrip().rfind(" ")]
+            self.out.append(html.escape(cut.rstrip(), quote=False) + "…")
+            self.used, self.full, self.cut = self.limit, True, True
+            return
+        self.out.append(html.escape(text, quote=False))
+        self.used += len(text)
+
+    cut = False
+
+    def handle_starttag(self, tag, attrs):
+        if self.math is not None:
+            self.math_depth += tag not in _VOID
+            self.math.append(self.get_starttag_text() or f"<{tag}>")
+            if tag in _VOID:
+                self.math.append(f"</{tag}>")
+            return
+        if tag == "math":
+            self.math, self.math_depth, self.math_chars = [self.get_starttag_text()], 1, 0
+            return
+        if tag in _BREAKS:
+            self.space = True
+        if tag == "pre":
+            self.pre += 1
+            self._open("code")
+        elif tag in _SNIPPET_TAGS and not self.pre and not self.full:
+            self._open(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        if self.math is not None:
+            self.math.append((self.get_starttag_text() or f"<{tag}/>").replace("/>", ">"))
+            self.math.append(f"</{tag}>")
+        elif tag in _BREAKS:
+            self.space = True
+
+    def _open(self, tag):
+        if self.full:
+            return
+        if self.space and self.out:
+            self.out.append(" ")
+            self.space = False
+        self.out.append(f"<{tag}>")
+        self.open.append(tag)
+
+    def _close(self, tag):
+        if tag in self.open:
+            while self.open:
+                last = self.open.pop()
+                self.out.append(f"</{last}>")
+                if last == tag:
+                    break
+
+    def handle_endtag(self, tag):
+        if self.math is not None:
+            self.math.append(f"</{tag}>")
+            self.math_depth -= 1
+            if self.math_depth == 0:
+                self._math_done()
+            return
+        if tag == "pre":
+            self.pre -= 1
+            self._close("code")
+            self.space = True
+        elif tag in _SNIPPET_TAGS and not self.pre:
+            self._close(tag)
+        if tag in _BREAKS:
+            self.space = True
+
+    def _math_done(self):
+        buffer, self.math = self.math, None
+        if self.full:
+            self.cut = True
+            return
+        if self.used + self.math_chars > self.limit:
+            self.out.append("…")
+            self.used, self.full, self.cut = self.limit, True, True
+            return
+        if self.space and self.out:
+            self.out.append(" ")
+        self.space = False
+        self.out.extend(buffer)
+        self.used += self.math_chars
+
+    def handle_data(self, data):
+        if self.math is not None:
+            self.math.append(html.escape(data, quote=False))
+            self.math_chars += len(data.strip())
+        else:
+            self._text(data)
+
+    def result(self) -> str:
+        self.close()
+        while self.open:
+            self.out.append(f"</{self.open.pop()}>")
+        out = re.sub(r"\s+", " ", "".join(self.out))
+        out = re.sub(r"<code> ", "<code>", re.sub(r" </code>", "</code>", out))
+        return out.replace("<code></code>", "").strip()
+
+
+def snippet_html(rendered: str, limit: int = 160) -> str:
+    """A one-line, safely truncated preview of already-rendered HTML (a stem,
+    a choice) for lists: maths stays MathML, code stays code, no Markdown
+    source. Stored beside the full HTML when a question is saved."""
+    parser = _Snippet(limit)
+    parser.feed(rendered or "")
+    return nh3.clean(
+        parser.result(),
+        tags=_SNIPPET_TAGS | _MATHML_TAGS,
+        attributes={k: v for k, v in _ATTRIBUTES.items() if k != "*" and k != "a"},
+    )
+
+
+_MARKUP = re.compile(r"\$\$?|`+|\*\*?|__|^#+ |^\s*[-*] |^```\w*$", re.M)
+
+
+def search_text(*sources: str) -> str:
+    """Markdown sources as one plain text to index for search: the maths and
+    code stay (their words are what people type), the markers go."""
+    return "\n".join(_MARKUP.sub(" ", s or "").strip() for s in sources if s)

@@ -1,12 +1,22 @@
 """The question bank (sections, subsections, questions, choices) and practice history."""
 
+from datetime import datetime
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.db import connection, models
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
 
-from .markdown import render_markdown
+from .markdown import render_markdown, search_text, snippet_html
+from .rules import (
+    CHOICE_SNIPPET_CHARS,
+    NOTE_MAX_LENGTH,
+    REPORT_MAX_LENGTH,
+    STEM_SNIPPET_CHARS,
+    Difficulty,
+)
 
 
 class Section(models.Model):
@@ -49,22 +59,9 @@ class Subsection(models.Model):
         return reverse("practice-subsection", args=[self.section.slug, self.slug])
 
 
-class Difficulty(models.TextChoices):
-    EASY = "easy", "Easy"
-    MEDIUM = "medium", "Medium"
-    HARD = "hard", "Hard"
-
-
 class QuestionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Question.Status.PUBLISHED)
-
-    def in_scope(self, *, section=None, subsection=None):
-        if subsection is not None:
-            return self.filter(subsection=subsection)
-        if section is not None:
-            return self.filter(subsection__section=section)
-        return self
 
 
 class Question(models.Model):
@@ -79,9 +76,17 @@ class Question(models.Model):
     difficulty = models.CharField(max_length=6, choices=Difficulty.choices)
     stem = models.TextField(help_text="Markdown; code in fenced blocks, maths in $…$ or $$…$$.")
     stem_html = models.TextField(editable=False)
+    # One line of rendered HTML for lists (maths as MathML, code as code).
+    stem_snippet = models.TextField(editable=False, blank=True, default="")
     explanation = models.TextField(help_text="Markdown, 60–250 words.")
     explanation_html = models.TextField(editable=False)
     tags = models.JSONField(default=list, blank=True)
+    # Plain text of stem, choices, explanation and tags for /search/ (a GIN
+    # full-text index on Postgres, icontains on SQLite); see search_document_refresh.
+    search_document = models.TextField(editable=False, blank=True, default="")
+    # Postgres only: the document's English tsvector, stored so ranking does not
+    # parse every matching document again (GIN-indexed, migration 0007).
+    search_vector = SearchVectorField(null=True, editable=False)
     references = models.JSONField(default=list, blank=True)
     figure_file = models.CharField(
         max_length=200, blank=True, help_text="An SVG under fixtures/questionbank/figures/."
@@ -104,8 +109,31 @@ class Question(models.Model):
     def save(self, *args, **kwargs):
         # Rendered once here, never per request.
         self.stem_html = render_markdown(self.stem)
+        self.stem_snippet = snippet_html(self.stem_html, STEM_SNIPPET_CHARS)
         self.explanation_html = render_markdown(self.explanation)
+        self.search_document = self._search_text()
         super().save(*args, **kwargs)
+        if connection.vendor == "postgresql":
+            Question.objects.filter(pk=self.pk).update(search_vector=_vector(self.search_document))
+
+    def _search_text(self) -> str:
+        choices = list(self.choices.values_list("text", flat=True)) if self.pk else []
+        return search_text(self.stem, *choices, self.explanation, " ".join(self.tags or []))
+
+    def search_document_refresh(self) -> None:
+        """Rebuild the search text once the choices changed (each choice's save calls it)."""
+        self.search_document = self._search_text()
+        fields = {"search_document": self.search_document}
+        if connection.vendor == "postgresql":
+            fields["search_vector"] = _vector(self.search_document)
+        Question.objects.filter(pk=self.pk).update(**fields)
+
+
+SEARCH_CONFIG = "english"
+
+
+def _vector(document: str) -> SearchVector:
+    return SearchVector(Value(document, output_field=models.TextField()), config=SEARCH_CONFIG)
 
 
 class Choice(models.Model):
@@ -113,6 +141,7 @@ class Choice(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.TextField()
     text_html = models.TextField(editable=False)
+    text_snippet = models.TextField(editable=False, blank=True, default="")
     correct = models.BooleanField(default=False)
     why = models.TextField(help_text="Markdown: why this option is right or wrong.")
     why_html = models.TextField(editable=False)
@@ -132,8 +161,10 @@ class Choice(models.Model):
 
     def save(self, *args, **kwargs):
         self.text_html = render_markdown(self.text, inline=True)
+        self.text_snippet = snippet_html(self.text_html, CHOICE_SNIPPET_CHARS)
         self.why_html = render_markdown(self.why)
         super().save(*args, **kwargs)
+        self.question.search_document_refresh()
 
 
 class PracticeSession(models.Model):
@@ -173,6 +204,13 @@ class PracticeSession(models.Model):
     @property
     def is_timed(self) -> bool:
         return self.mode == self.Mode.TIMED
+
+    def is_over(self, now: datetime | None = None) -> bool:
+        """Finished, or a timed test whose deadline has passed (the one rule for
+        "is this test over?": past its deadline nothing more is accepted)."""
+        if self.finished_at is not None:
+            return True
+        return self.is_timed and (now or timezone.now()) >= self.deadline
 
 
 class SessionItem(models.Model):
@@ -281,7 +319,7 @@ class Annotation(models.Model):
     )
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
     flagged = models.BooleanField(default=False)
-    note = models.TextField(blank=True, max_length=2000)
+    note = models.TextField(blank=True, max_length=NOTE_MAX_LENGTH)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -314,7 +352,7 @@ class ProblemReport(models.Model):
         related_name="+",
         help_text="The reporter's answer when they reported.",
     )
-    reason = models.TextField(max_length=1000)
+    reason = models.TextField(max_length=REPORT_MAX_LENGTH)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     resolution_note = models.TextField(blank=True)
     resolved_by = models.ForeignKey(

@@ -1,9 +1,39 @@
-"""The rules every question obeys, in one place for the loader and the admin."""
+"""The rules every question and practice session obeys, each written once here for the
+loader, the admin, the forms, the services and the templates alike."""
 
 from collections.abc import Iterable, Mapping
 
+from django.db import models
+
 CHOICES_PER_QUESTION = 4
-DIFFICULTIES = ("easy", "medium", "hard")
+OPTION_LETTERS = "ABCD"[:CHOICES_PER_QUESTION]
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", "Easy"
+    MEDIUM = "medium", "Medium"
+    HARD = "hard", "Hard"
+
+
+DIFFICULTIES = tuple(Difficulty.values)
+
+# Practice sessions (a spaced-review queue is capped the same way).
+MAX_SESSION_SIZE = 100
+SECONDS_PER_TIMED_QUESTION = 90
+MAX_TIME_TAKEN_MS = 60 * 60 * 1000  # an item left open longer counts as this long
+
+# Lengths of what learners and editors write.
+NOTE_MAX_LENGTH = 2000
+REPORT_MAX_LENGTH = 1000
+RESOLUTION_NOTE_MAX_LENGTH = 2000
+
+# Lists show a stem or an option as one rendered line of this many characters.
+STEM_SNIPPET_CHARS = 160
+CHOICE_SNIPPET_CHARS = 90
+
+# Below this many answers a share ("100% chose this" after one answer) says
+# nothing, so feedback shows no peer percentages.
+MIN_ANSWERS_FOR_PEER_SHARES = 20
 
 
 def choice_problems(choices: Iterable[Mapping]) -> list[str]:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from .models import (
     SessionItem,
     Subsection,
 )
-from .rules import DIFFICULTIES
+from .rules import DIFFICULTIES, MIN_ANSWERS_FOR_PEER_SHARES
 
 
 class Pool(models.TextChoices):
@@ -66,32 +66,29 @@ class Progress:
     total: int
 
     @property
-    def percent_done(self) -> int:
-        return round(100 * self.answered / self.total) if self.total else 0
-
-    @property
     def accuracy(self) -> int | None:
         return round(100 * self.correct / self.answered) if self.answered else None
 
 
 def catalogue(*, user: User) -> list[Section]:
     """Sections with their subsections, each carrying question counts and the
-    user's progress (`questions`, `seen`, `attempts`, `correct`)."""
+    user's progress (`questions`, `seen`, `attempts`, `correct`).
+
+    Measured as the dashboard measures them: "seen" counts published questions
+    with a progress row, accuracy is right answers over all answers to them."""
     published = Q(questions__status=Question.Status.PUBLISHED)
     subsections = Subsection.objects.annotate(questions_count=Count("questions", filter=published))
     sections = list(Section.objects.prefetch_related(Prefetch("subsections", subsections)))
     stats = {
         row["question__subsection"]: row
-        for row in Attempt.objects.filter(user=user)
-        .values("question__subsection")
-        .annotate(
-            seen=Count("question", distinct=True),
-            attempts=Count("pk"),
-            correct=Count("pk", filter=Q(correct=True)),
+        for row in QuestionProgress.objects.filter(
+            user=user, question__status=Question.Status.PUBLISHED
         )
+        .values("question__subsection")
+        .annotate(seen=Count("pk"), attempts=Sum("attempts"), correct=Sum("correct_attempts"))
     }
     for section in sections:
-        section.questions_count = section.seen = 0
+        section.questions_count = section.seen = answers = right = 0
         for sub in section.subsections.all():
             row = stats.get(sub.pk, {})
             sub.seen = min(row.get("seen", 0), sub.questions_count)
@@ -100,6 +97,9 @@ def catalogue(*, user: User) -> list[Section]:
             )
             section.questions_count += sub.questions_count
             section.seen += sub.seen
+            answers += sub.progress.answered
+            right += sub.progress.correct
+        section.progress = Progress(answers, right, section.questions_count)
     return sections
 
 
@@ -174,6 +174,29 @@ class SummaryItem:
     attempt: Attempt | None
     choices: list[Choice]
 
+    @property
+    def outcome(self) -> str:
+        """Right, wrong or unanswered: what the results filters and navigator show."""
+        if self.attempt is None:
+            return "unanswered"
+        return "right" if self.attempt.correct else "wrong"
+
+
+@dataclass(frozen=True)
+class SubsectionScore:
+    subsection: Subsection
+    total: int
+    correct: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.correct / self.total) if self.total else 0
+
+
+# The results page's filters: what each shows, and its label.
+RESULT_FILTERS = {"all": "All", "wrong": "Wrong", "unanswered": "Unanswered", "marked": "Marked"}
+
 
 @dataclass
 class Summary:
@@ -207,12 +230,43 @@ class Summary:
             for i in self.items
         )
 
+    def shown(self, show: str) -> list[SummaryItem]:
+        """The items a results filter (`RESULT_FILTERS`) keeps; anything else shows all."""
+        if show == "marked":
+            return [i for i in self.items if i.item.marked]
+        if show in ("wrong", "unanswered"):
+            return [i for i in self.items if i.outcome == show]
+        return self.items
+
+    def counts(self) -> dict[str, int]:
+        """How many items each results filter keeps, for its label."""
+        return {show: len(self.shown(show)) for show in RESULT_FILTERS}
+
+    def by_subsection(self) -> list[SubsectionScore]:
+        """Right, answered and total per subsection, in curriculum order (no query:
+        the items carry their subsection)."""
+        groups: dict[int, list[SummaryItem]] = {}
+        for i in self.items:
+            groups.setdefault(i.item.question.subsection_id, []).append(i)
+        scores = [
+            SubsectionScore(
+                subsection=rows[0].item.question.subsection,
+                total=len(rows),
+                correct=sum(1 for r in rows if r.outcome == "right"),
+                answered=sum(1 for r in rows if r.attempt),
+            )
+            for rows in groups.values()
+        ]
+        return sorted(scores, key=lambda s: (s.subsection.section.position, s.subsection.position))
+
 
 def session_summary(*, session: PracticeSession) -> Summary:
     """Every item of the session with its attempt and its choices (in the
     learner's order): three queries whatever the session's size."""
     items = list(
-        session.items.select_related("question__subsection", "attempt__choice").order_by("position")
+        session.items.select_related("question__subsection__section", "attempt__choice").order_by(
+            "position"
+        )
     )
     by_id = {c.pk: c for c in Choice.objects.filter(question__in=[i.question_id for i in items])}
     return Summary(
@@ -246,7 +300,7 @@ def reports_of(*, user: User) -> QuerySet[ProblemReport]:
             "resolved_at",
             "created_at",
             "question__external_id",
-            "question__stem",
+            "question__stem_snippet",
         )
         .order_by("-created_at", "-pk")
     )
@@ -350,6 +404,10 @@ class PeerStats:
     total: int
     by_choice: dict[int | None, int]
 
+    @property
+    def shown(self) -> bool:
+        return self.total >= MIN_ANSWERS_FOR_PEER_SHARES
+
     def share(self, choice_id: int | None) -> int:
         return round(100 * self.by_choice.get(choice_id, 0) / self.total) if self.total else 0
 
@@ -374,3 +432,23 @@ def history(*, user: User):
         )
         .order_by("-created_at", "-pk")
     )
+
+
+# The landing page's sample question: a classic with maths in stem and options,
+# chosen by its stable id. A bank without it (tests, a fresh install with
+# other content) shows its first published easy question instead.
+SAMPLE_QUESTION_ID = "fund-act-sigmoid-saturated-gradient"
+
+
+def sample_question() -> tuple[Question, list[Choice]] | None:
+    """The sample question and its choices in bank order: two or three queries."""
+    questions = Question.objects.published().select_related("subsection__section")
+    question = questions.filter(external_id=SAMPLE_QUESTION_ID).first() or (
+        questions.filter(difficulty="easy", figure_file="").order_by(*SYLLABUS_ORDER).first()
+    )
+    if question is None:
+        return None
+    return question, list(question.choices.order_by("position"))
+
+
+SYLLABUS_ORDER = ("subsection__section__position", "subsection__position", "position")

@@ -25,13 +25,16 @@ from .models import (
     SessionItem,
     Subsection,
 )
-from .rules import DIFFICULTIES
+from .rules import (
+    DIFFICULTIES,
+    MAX_SESSION_SIZE,
+    MAX_TIME_TAKEN_MS,
+    NOTE_MAX_LENGTH,
+    REPORT_MAX_LENGTH,
+    SECONDS_PER_TIMED_QUESTION,
+)
 from .selectors import Pool, questions_in_pool
 from .signals import attempt_recorded
-
-MAX_SESSION_SIZE = 100
-MAX_TIME_TAKEN_MS = 60 * 60 * 1000
-SECONDS_PER_TIMED_QUESTION = 90
 
 
 def _pick(questions: QuerySet, size: int) -> list[int]:
@@ -283,7 +286,7 @@ def timed_respond(
     the item, whose clock keeps running; otherwise they are moving on."""
     session = _timed_locked(user=user, session_id=session_id)
     now = timezone.now()
-    if session.finished_at is not None or now >= session.deadline:
+    if session.is_over(now):
         return False
     if choice_id is not None and choice_id not in item.choice_order:
         raise ValidationError("That option is not one of this question's choices.")
@@ -299,6 +302,10 @@ def timed_respond(
 def timed_finish(*, user: User, session_id: int) -> PracticeSession:
     """End a timed test (submitted, or past its deadline): answered items become
     attempts; unanswered ones stay unanswered. Running it twice changes nothing."""
+    return _timed_finish(user=user, session_id=session_id)
+
+
+def _timed_finish(*, user: User, session_id: int) -> PracticeSession:
     session = _timed_locked(user=user, session_id=session_id)
     if session.finished_at is not None:
         return session
@@ -320,6 +327,31 @@ def timed_finish(*, user: User, session_id: int) -> PracticeSession:
     return session
 
 
+@transaction.atomic
+def session_finish(*, user: User, session: PracticeSession) -> PracticeSession:
+    """The learner ends a session now: a timed test is scored (`timed_finish`); a
+    tutor or review session stops early, its unanswered items left unanswered."""
+    if session.is_timed:
+        return _timed_finish(user=user, session_id=session.pk)
+    if session.finished_at is None:
+        session.finished_at = timezone.now()
+        PracticeSession.objects.filter(pk=session.pk, user=user, finished_at__isnull=True).update(
+            finished_at=session.finished_at
+        )
+    return session
+
+
+def timed_finish_if_over(*, user: User, session: PracticeSession) -> PracticeSession | None:
+    """The finished test when `session` is over (ending it first if its time ran
+    out unsubmitted), or None while it still runs. Every page of a timed test asks
+    this before it shows the test, so the time runs out the same way everywhere."""
+    if not session.is_over():
+        return None
+    if session.finished_at is not None:
+        return session
+    return timed_finish(user=user, session_id=session.pk)
+
+
 # Flags, notes and reports ----------------------------------------------------------
 
 
@@ -333,7 +365,7 @@ def annotation_save(
     if flagged is not None:
         annotation.flagged = flagged
     if note is not None:
-        annotation.note = note.strip()[:2000]
+        annotation.note = note.strip()[:NOTE_MAX_LENGTH]
     annotation.save()
     return annotation
 
@@ -347,7 +379,7 @@ def report_create(
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say in a few words what is wrong.")
-    fields = {"reason": reason[:1000], "choice": choice, "created_at": timezone.now()}
+    fields = {"reason": reason[:REPORT_MAX_LENGTH], "choice": choice, "created_at": timezone.now()}
     open_report = ProblemReport.objects.select_for_update().filter(
         user=user, question=question, status=ProblemReport.Status.OPEN
     )

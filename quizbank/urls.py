@@ -7,6 +7,7 @@ register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sample/", views.sample_answer, name="sample-answer"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("practice/", views.catalogue, name="catalogue"),
     path("practice/<slug:section>/", views.practice_start, name="practice-section"),
@@ -20,6 +21,11 @@ urlpatterns = [
     path("flagged/", views.flagged, name="flagged"),
     path("start/<slug:pool>/", views.pool_start, name="pool-start"),
     path("history/", views.history, name="history"),
+    path("search/", views.search_page, name="search"),
+    path("search/practise/", views.search_practise, name="search-practise"),
+    path("notes/", views.notes, name="notes"),
+    path("export/missed-and-flagged.apkg", views.export_anki, name="export-anki"),
+    path("export/missed-and-flagged.csv", views.export_csv, name="export-csv"),
     path("questions/<slug:external_id>/", views.question_detail, name="question-detail"),
     path(
         "questions/<slug:external_id>/practise/",
@@ -32,6 +38,7 @@ urlpatterns = [
     path("sessions/<id:session_id>/", views.session_detail, name="session-detail"),
     path("sessions/<id:session_id>/summary/", views.session_summary, name="session-summary"),
     path("sessions/<id:session_id>/finish/", views.session_finish, name="session-finish"),
+    path("sessions/<id:session_id>/review/", views.session_review, name="session-review"),
     path("sessions/<id:session_id>/<id:position>/", views.session_item, name="session-item"),
     path(
         "sessions/<id:session_id>/<id:position>/answer/",

@@ -14,15 +14,24 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import analytics, charts, selectors, services
-from .forms import AnswerForm, CustomTestForm, NoteForm, ReportForm, StartForm, TimedResponseForm
+from . import analytics, charts, export, search, selectors, services
+from .forms import (
+    AnswerForm,
+    CustomTestForm,
+    NoteForm,
+    PractiseResultsForm,
+    ReportForm,
+    SearchForm,
+    StartForm,
+    TimedResponseForm,
+)
 from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
+from .rules import MAX_SESSION_SIZE
 from .selectors import Pool
 
 
@@ -56,7 +65,37 @@ def _partial(request: HttpRequest, template: str, region: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "quizbank/home.html")
+    return render(request, "quizbank/home.html", {"sample": _sample_context()})
+
+
+def _sample_context(form: AnswerForm | None = None) -> dict | None:
+    found = selectors.sample_question()
+    if found is None:
+        return None
+    question, choices = found
+    return {"question": question, "choices": choices, "form": form, "answered": False}
+
+
+sample_limited = ratelimit(key="ip", rate=answer_rate, method="POST", block=True, group="sample")
+
+
+@require_POST
+@sample_limited
+def sample_answer(request: HttpRequest) -> HttpResponse:
+    """Answer the landing page's sample question, no account needed: the feedback
+    is rendered from the bank and nothing is stored. htmx swaps the sample's
+    region; without JavaScript the whole landing page comes back with it."""
+    sample = _sample_context()
+    if sample is None:
+        return redirect("home")
+    form = AnswerForm(request.POST, choice_ids=[c.pk for c in sample["choices"]])
+    status = 200
+    if form.is_valid():
+        sample["answered"], sample["chosen_id"] = True, form.chosen  # None: "I don't know"
+    else:
+        sample["form"], status = form, 400
+    template = "quizbank/sample.html#sample" if request.htmx else "quizbank/home.html"
+    return render(request, template, {"sample": sample}, status=status)
 
 
 @login_required
@@ -135,7 +174,7 @@ def pool_start(request: HttpRequest, pool: str) -> HttpResponse:
             user=request.user,
             subsection=subsection,
             pool=pool,
-            size=services.MAX_SESSION_SIZE if pool != Pool.ALL else 10,
+            size=MAX_SESSION_SIZE if pool != Pool.ALL else 10,
             title=f"{titles[pool]}: {subsection}" if subsection else titles[pool],
         )
     except ValidationError as exc:
@@ -214,6 +253,104 @@ def history(request: HttpRequest) -> HttpResponse:
     return render(request, "quizbank/history.html", {"page": page})
 
 
+# Search and notes ------------------------------------------------------------------
+
+SEARCH_PAGE_SIZE = 20
+NOTES_PAGE_SIZE = 25
+
+
+def _search_results(request: HttpRequest, form: SearchForm):
+    d = form.cleaned_data
+    return search.search_questions(
+        user=request.user,
+        text=d["q"],
+        section=d["section"],
+        difficulty=d["difficulty"],
+        status=d["status"],
+    )
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    """/search/?q=…: the bank by words, section, difficulty and my status."""
+    form = SearchForm(request.GET or None, sections=Section.objects.all())
+    page = hits = None
+    if form.is_bound and form.is_valid() and form.filtered:
+        results = _search_results(request, form)
+        page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+        hits = search.hits(page.object_list, form.cleaned_data["q"])
+    context = {"form": form, "page": page, "hits": hits, "sizes": [5, 10, 20, 40]}
+    return render(request, "quizbank/search.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+@session_start_limited
+def search_practise(request: HttpRequest) -> HttpResponse:
+    """ "Practise these": a tutor session over the search's first results, in its order."""
+    form = PractiseResultsForm(request.POST, sections=Section.objects.all())
+    if not form.is_valid():
+        return render(request, "quizbank/search.html", {"form": form}, status=400)
+    d = form.cleaned_data
+    ids = search.result_ids(_search_results(request, form), d["size"])
+    try:
+        session = services.session_create(
+            user=request.user,
+            question_ids=ids,
+            title=f"Search: {d['q']}" if d["q"] else "Search results",
+        )
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        kept = {k: d[k] for k in ("q", "section", "difficulty", "status") if d[k]}
+        return redirect(f"{reverse('search')}?{urlencode(kept)}")
+    return redirect("session-item", session.pk, 1)
+
+
+@login_required
+def notes(request: HttpRequest) -> HttpResponse:
+    """Every private note, with its question."""
+    page = Paginator(search.notes(user=request.user), NOTES_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "quizbank/notes.html", {"page": page})
+
+
+# Take it with you ----------------------------------------------------------------
+
+
+def export_rate(group: str, request: HttpRequest) -> str:
+    """Building a file costs more than a page: enough downloads for anyone."""
+    return settings.EXPORT_RATE
+
+
+export_limited = ratelimit(key="user", rate=export_rate, method="GET", block=True, group="export")
+
+
+@login_required
+@export_limited
+def export_anki(request: HttpRequest) -> HttpResponse:
+    """My missed and flagged questions as an Anki deck."""
+    cards = export.take_away(user=request.user)
+    body = export.as_apkg(cards, user=request.user, site_url=export.site_url())
+    return _download(body, "application/apkg", "deepprep-missed-and-flagged.apkg")
+
+
+@login_required
+@export_limited
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """The same questions as CSV (UTF-8 with a BOM, so spreadsheets read the maths)."""
+    text = export.as_csv(export.take_away(user=request.user), site_url=export.site_url())
+    return _download(
+        ("\ufeff" + text).encode(), "text/csv; charset=utf-8", "deepprep-missed-and-flagged.csv"
+    )
+
+
+def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 # Questions outside a session: review, flag, note, report --------------------------
 
 
@@ -241,11 +378,16 @@ def _note_form(view) -> NoteForm:
     return NoteForm(initial={"note": view.annotation.note if view.annotation else ""})
 
 
-def _annotation_response(request, question: Question, annotation, note_form=None, status=200):
+def _annotation_response(
+    request, question: Question, annotation, note_form=None, status=200, announce=""
+):
     context = {
         "question": question,
         "annotation": annotation,
         "note_form": note_form or NoteForm(initial={"note": annotation.note if annotation else ""}),
+        # The page the widget sits on (not this POST's URL), for a later no-JS post.
+        "back_to": request.POST.get("next", "").partition("#")[0],
+        "announce": announce if request.htmx else "",
     }
     if request.htmx:
         return render(request, "quizbank/annotation.html#annotation", context, status=status)
@@ -273,10 +415,10 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 @limited
 def question_flag(request: HttpRequest, external_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), external_id=external_id)
-    annotation = services.annotation_save(
-        user=request.user, question=question, flagged=request.POST.get("flagged") == "1"
-    )
-    return _annotation_response(request, question, annotation)
+    flagged = request.POST.get("flagged") == "1"
+    annotation = services.annotation_save(user=request.user, question=question, flagged=flagged)
+    announce = "Flagged for later." if flagged else "Flag removed."
+    return _annotation_response(request, question, annotation, announce=announce)
 
 
 @login_required
@@ -288,10 +430,10 @@ def question_note(request: HttpRequest, external_id: str) -> HttpResponse:
     if not form.is_valid():
         annotation = selectors.annotation_for(user=request.user, question=question)
         return _annotation_response(request, question, annotation, form, status=400)
-    annotation = services.annotation_save(
-        user=request.user, question=question, note=form.cleaned_data["note"]
-    )
-    return _annotation_response(request, question, annotation)
+    note = form.cleaned_data["note"]
+    annotation = services.annotation_save(user=request.user, question=question, note=note)
+    announce = "Note saved." if note else "Note removed."
+    return _annotation_response(request, question, annotation, announce=announce)
 
 
 @login_required
@@ -309,6 +451,8 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
         )
     template = _partial(request, "quizbank/report.html", "report")
     context = {"question": question, "form": form, "sent": form.is_valid()}
+    if request.htmx and form.is_valid():
+        context["announce"] = "Report sent: an editor will look at it."
     if not request.htmx and form.is_valid():
         messages.success(request, "Thanks: an editor will look at it.")
         return _back(request, question_url(question))
@@ -321,7 +465,7 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
 @login_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.finished_at or (session.is_timed and timezone.now() >= session.deadline):
+    if session.is_over():  # the summary ends a timed test whose time ran out
         return redirect("session-summary", session.pk)
     position = selectors.first_unanswered_position(session=session) or 1
     return redirect("session-item", session.pk, position)
@@ -357,8 +501,7 @@ def session_item(request: HttpRequest, session_id: int, position: int) -> HttpRe
 
 def _timed_item(request, state, form=None, status=200) -> HttpResponse:
     session = state.session
-    if session.finished_at or timezone.now() >= session.deadline:
-        services.timed_finish(user=request.user, session_id=session.pk)
+    if services.timed_finish_if_over(user=request.user, session=session):
         return redirect("session-summary", session.pk)
     services.timed_visit(user=request.user, session_id=session.pk, item=state.item)
     grid = selectors.timed_grid(session=session)
@@ -414,6 +557,8 @@ def _timed_respond(request, state) -> HttpResponse:
         if request.htmx:
             return HttpResponse(status=204)
         return redirect("session-item", session.pk, item.position)
+    if kept and go == "review":
+        return redirect("session-review", session.pk)
     if not kept or go == "finish":
         services.timed_finish(user=request.user, session_id=session.pk)
         return redirect("session-summary", session.pk)
@@ -426,19 +571,52 @@ def _timed_respond(request, state) -> HttpResponse:
 @require_POST
 @limited
 def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Submit a timed test, or finish a tutor session early: either way, the summary."""
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.is_timed:
-        services.timed_finish(user=request.user, session_id=session.pk)
+    services.session_finish(user=request.user, session=session)
     return redirect("session-summary", session.pk)
+
+
+@login_required
+def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Before submitting a timed test: what is still unanswered or marked."""
+    session = selectors.session_for(user=request.user, session_id=session_id)
+    if not session.is_timed or services.timed_finish_if_over(user=request.user, session=session):
+        return redirect("session-summary", session.pk)
+    grid = selectors.timed_grid(session=session)
+    context = {
+        "session": session,
+        "grid": grid,
+        "unanswered": [c for c in grid if not c["response_id"]],
+        "marked": [c for c in grid if c["marked"]],
+    }
+    return render(request, "quizbank/timed_review.html", context)
 
 
 @login_required
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for(user=request.user, session_id=session_id)
-    if session.is_timed and not session.finished_at:
-        if timezone.now() < session.deadline:
-            return redirect("session-item", session.pk, 1)
-        session = services.timed_finish(user=request.user, session_id=session.pk)
+    if session.is_timed:
+        session = services.timed_finish_if_over(user=request.user, session=session)
+        if session is None:  # still running: no results before the end
+            return redirect("session-item", session_id, 1)
     summary = selectors.session_summary(session=session)
-    template = "quizbank/results.html" if session.is_timed else "quizbank/summary.html"
-    return render(request, template, {"session": session, "summary": summary})
+    if not session.is_timed:
+        return render(request, "quizbank/summary.html", {"session": session, "summary": summary})
+    show = request.GET.get("show", "all")
+    show = show if show in selectors.RESULT_FILTERS else "all"
+    context = {
+        "session": session,
+        "summary": summary,
+        "show": show,
+        "shown": summary.shown(show),
+        "shown_positions": {row.item.position for row in summary.shown(show)},
+        "filters": [
+            (key, label, n)
+            for (key, label), n in zip(
+                selectors.RESULT_FILTERS.items(), summary.counts().values(), strict=True
+            )
+        ],
+        "breakdown": summary.by_subsection(),
+    }
+    return render(request, "quizbank/results.html", context)

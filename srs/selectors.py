@@ -2,19 +2,34 @@
 the navigation count, the review queue and the reminder e-mail all use it."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Avg, Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from quizbank.models import Question
+from quizbank.rules import MAX_SESSION_SIZE
 
 from . import clock
 from .days import DayRule
 from .models import Card, ReviewLog
 
-MAX_QUEUE = 100  # one review session at a time, as long as a practice session can be
+MAX_QUEUE = MAX_SESSION_SIZE  # one review session at a time, as long as a practice session
 
 
 @dataclass(frozen=True)
@@ -121,3 +136,85 @@ def weakest_topic(user: User, *, due: DueToday) -> str | None:
     if row is None:
         return None
     return f"{row['question__subsection__number']} {row['question__subsection__title']}"
+
+
+@dataclass(frozen=True)
+class DayLoad:
+    day: date
+    cards: int
+
+
+def forecast(user: User, *, due: DueToday, days: int = 14) -> list[DayLoad]:
+    """Cards falling due on each of the next `days` study days, today first
+    (today's count includes the overdue ones). One query: a card always falls
+    due at the start of a study day, so grouping by `due` groups by day."""
+    rule = DayRule.for_user(user)
+    last = due.day + timedelta(days=days - 1)
+    rows = (
+        due_cards(user=user, before=rule.end(last))
+        .annotate(
+            day_start=Case(
+                When(due__lt=due.day_end, then=Value(due.day_start)),
+                default=F("due"),
+                output_field=DateTimeField(),
+            )
+        )
+        .values("day_start")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per_day: dict[date, int] = {}
+    for row in rows:
+        day = max(rule.day_of(row["day_start"]), due.day)
+        per_day[day] = per_day.get(day, 0) + row["n"]
+    return [
+        DayLoad(day=due.day + timedelta(days=n), cards=per_day.get(due.day + timedelta(days=n), 0))
+        for n in range(days)
+    ]
+
+
+@dataclass(frozen=True)
+class ReviewStats:
+    days: int
+    answers: int  # every answer the scheduler saw
+    reviews: int  # answers to cards that were due
+    recalled: int  # due reviews answered right
+
+    @property
+    def retention(self) -> int | None:
+        """Percent of due reviews answered right (None before the first one)."""
+        return round(100 * self.recalled / self.reviews) if self.reviews else None
+
+    @property
+    def reviews_a_day(self) -> float:
+        return round(self.reviews / self.days, 1)
+
+    @property
+    def answers_a_day(self) -> float:
+        return round(self.answers / self.days, 1)
+
+
+def review_stats(user: User, *, due: DueToday, days: int = 30) -> ReviewStats:
+    """The last `days` study days (today included) of review logs. One query."""
+    since = DayRule.for_user(user).start(due.day - timedelta(days=days - 1))
+    review = Q(kind=ReviewLog.Kind.REVIEW)
+    row = ReviewLog.objects.filter(user=user, reviewed_at__gte=since).aggregate(
+        answers=Count("pk"),
+        reviews=Count("pk", filter=review),
+        recalled=Count("pk", filter=review & Q(rating=ReviewLog.Rating.GOOD)),
+    )
+    return ReviewStats(days=days, **row)
+
+
+def next_review(user: User, *, question_id: int, now: datetime | None = None) -> int | None:
+    """Study days until the learner's card for this question falls due again
+    (0: today), or None without a card. One query."""
+    card_due = (
+        Card.objects.filter(user=user, question_id=question_id)
+        .values_list("due", flat=True)
+        .first()
+    )
+    if card_due is None:
+        return None
+    rule = DayRule.for_user(user)
+    return max(0, (rule.day_of(card_due) - rule.day_of(now or clock.now())).days)

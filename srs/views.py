@@ -10,14 +10,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 from quizbank.models import PracticeSession
 from quizbank.services import session_create
 
-from . import emails, selectors, services
+from . import charts, emails, selectors, services
 
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     due = selectors.due_today(request.user)
-    # `srs_due` replaces the navigation's own (lazy) count: one query for both.
-    return render(request, "srs/queue.html", {"srs_due": due})
+    loads = selectors.forecast(request.user, due=due)
+    context = {
+        # `srs_due` replaces the navigation's own (lazy) count: one query for both.
+        "srs_due": due,
+        "forecast": loads,
+        "chart": charts.forecast_bars(loads),
+        "week_ahead": sum(d.cards for d in loads[:7]),
+        "stats": selectors.review_stats(request.user, due=due),
+    }
+    return render(request, "srs/queue.html", context)
 
 
 @login_required

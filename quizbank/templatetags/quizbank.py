@@ -1,5 +1,7 @@
 from django import template
 
+from quizbank.rules import OPTION_LETTERS
+
 register = template.Library()
 
 
@@ -7,6 +9,12 @@ register = template.Library()
 def share(peers, choice_id) -> int:
     """Percent of all answers to the question that chose this option."""
     return peers.share(choice_id)
+
+
+@register.filter
+def option_letter(index: int) -> str:
+    """The letter an option is shown with, from its 0-based place in the question."""
+    return OPTION_LETTERS[index]
 
 
 @register.filter
@@ -20,3 +28,9 @@ def figure_url(file: str) -> str:
         return static(f"questionbank/figures/{file}")
     except ValueError:
         return ""
+
+
+@register.filter
+def key_of(choices):
+    """The correct option among a question's choices."""
+    return next((c for c in choices if c.correct), None)

@@ -29,14 +29,22 @@
     return target.closest("input[type=text], input[type=email], input[type=password], textarea, select, [contenteditable]");
   }
 
+  // 1-4 or A-D choose an option (the letters shown beside them).
+  function optionNumber(key) {
+    if (/^[1-4]$/.test(key)) return Number(key);
+    var letter = "abcd".indexOf(key.toLowerCase());
+    return key.length === 1 && letter >= 0 ? letter + 1 : 0;
+  }
+
   function pick(form, key) {
-    var radio = form.querySelectorAll("input[type=radio][name=choice]")[Number(key) - 1];
+    var radio = form.querySelectorAll("input[type=radio][name=choice]")[optionNumber(key) - 1];
     if (radio) { radio.checked = true; radio.focus(); return true; }
     return false;
   }
 
-  // Tutor: 1-4 pick, S/G sure or guess, Enter checks, D "I don't know", N next.
-  // Timed: 1-4 pick, M marks for review, Enter saves and goes next.
+  // Tutor: 1-4 or A-D pick, S/G sure or guess, Enter checks, I "I don't know", N next.
+  // Timed: 1-4 or A-D pick, M marks for review, Enter saves and goes next.
+  // The hints under each form (question.html, timed.html) list the same keys.
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || typing(event.target)) return;
     var practice = document.getElementById("practice");
@@ -44,7 +52,7 @@
     var key = event.key;
     var timed = practice.querySelector("#timed-form");
     if (timed) {
-      if (/^[1-4]$/.test(key) && pick(timed, key)) event.preventDefault();
+      if (optionNumber(key) && pick(timed, key)) event.preventDefault();
       else if (key === "m" || key === "M") {
         var mark = timed.querySelector("input[name=marked]");
         if (mark) { mark.checked = !mark.checked; event.preventDefault(); }
@@ -55,12 +63,12 @@
       return;
     }
     var form = practice.querySelector("form[data-answer-form]");
-    if (form && /^[1-4]$/.test(key)) {
+    if (form && optionNumber(key)) {
       if (pick(form, key)) event.preventDefault();
     } else if (form && (key === "s" || key === "g" || key === "S" || key === "G")) {
       var level = form.querySelector("input[name=confidence][value=" + (key.toLowerCase() === "s" ? "sure" : "guess") + "]");
       if (level) { level.checked = true; event.preventDefault(); }
-    } else if (form && (key === "d" || key === "D")) {
+    } else if (form && (key === "i" || key === "I")) {
       var unsure = form.querySelector("button[name=dont_know]");
       if (unsure) { unsure.click(); event.preventDefault(); }
     } else if (form && key === "Enter" && !event.target.closest("button, a, textarea")) {
@@ -105,18 +113,29 @@
     tick();
   }
 
-  // After htmx swaps the practice region, move focus to its heading for screen readers
-  // and keyboard users, and keep the theme button label right.
+  // After htmx swaps the whole practice region (an answer's feedback, the next
+  // question), move focus to its heading for screen readers and keyboard users.
+  // Smaller swaps (flag, note, report) keep the reader's place: htmx keeps focus on
+  // a control with the same id, #announce says what changed, and nothing scrolls.
   document.addEventListener("htmx:afterSwap", function (event) {
-    var target = document.getElementById("practice");
-    if (target) {
-      var focus = target.querySelector("[data-focus]");
-      if (focus) focus.focus({ preventScroll: false });
+    var target = event.detail && event.detail.target;
+    if (target && target.id === "practice") {
+      var practice = document.getElementById("practice");
+      var heading = practice && practice.querySelector("[data-focus]");
+      if (heading) heading.focus({ preventScroll: false });
+      return;
     }
+    var swapped = target && target.id && document.getElementById(target.id);
+    var landing = swapped && swapped.querySelector("[data-focus-swapped]");
+    if (landing) landing.focus({ preventScroll: true });
   });
 
   document.addEventListener("DOMContentLoaded", function () {
     syncToggle();
+    // Folded dashboard sections are for phones: open them on a wide screen.
+    if (window.matchMedia("(min-width: 861px)").matches) {
+      document.querySelectorAll("details.fold").forEach(function (d) { d.open = true; });
+    }
     startCountdown();
     var tz = document.querySelector("input[name=timezone][type=hidden]");
     if (tz && !tz.value && window.Intl) {

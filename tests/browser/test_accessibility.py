@@ -51,6 +51,7 @@ def site(db):
         "feedback": reverse("session-item", args=[tutor.pk, 1]),
         "summary": reverse("session-summary", args=[tutor.pk]),
         "timed": reverse("session-item", args=[timed.pk, 1]),
+        "timed-review": reverse("session-review", args=[timed.pk]),
         "results": reverse("session-summary", args=[done.pk]),
         "missed": reverse("missed"),
         "flagged": reverse("flagged"),
@@ -59,6 +60,10 @@ def site(db):
         "detail": reverse("question-detail", args=[questions[0].external_id]),
         "profile": reverse("profile"),
         "review": reverse("srs-queue"),
+        "search": reverse("search") + "?q=differentiate",
+        "search-empty": reverse("search") + "?q=no-such-words&status=flagged",
+        "notes": reverse("notes"),
+        "goal": reverse("readiness-goal"),
         "not-found": "/no-such-page/",
     }
     return user, pages

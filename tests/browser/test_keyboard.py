@@ -52,7 +52,7 @@ def test_practice_and_a_timed_test_by_keyboard_only(page: Page, live_server):
     for n in (2, 3):
         page.keyboard.press("n")
         expect(page.get_by_role("heading", name=f"Question {n} of 3")).to_be_visible()
-        page.keyboard.press("d")  # "I don't know"
+        page.keyboard.press("i")  # "I don't know" (D chooses option D)
         expect(page.locator(".feedback-banner")).to_be_visible()
     tab_to(page, page.get_by_role("link", name="See your score →"))
     page.keyboard.press("Enter")
@@ -72,7 +72,10 @@ def test_practice_and_a_timed_test_by_keyboard_only(page: Page, live_server):
     page.keyboard.press("Enter")  # save and next
     expect(page.get_by_role("heading", name="Question 2 of 3")).to_be_visible()
     page.on("dialog", lambda dialog: dialog.accept())
-    tab_to(page, page.get_by_role("button", name="Submit test"))
+    tab_to(page, page.get_by_role("button", name="Review and submit"))
+    page.keyboard.press("Enter")  # the review screen lists what is unanswered or marked
+    expect(page.get_by_role("heading", name="Review before submitting")).to_be_visible()
+    tab_to(page, page.get_by_role("button", name="Submit the test"))
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
     expect(page.get_by_text("marked").first).to_be_visible()

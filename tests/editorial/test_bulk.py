@@ -166,6 +166,24 @@ def test_an_import_with_one_bad_question_changes_nothing_and_says_why(
     assert list(Question.objects.order_by("pk").values_list("external_id", "stem")) == before
 
 
+def test_an_import_may_name_a_figure_of_the_bank(editor_client, settings, tmp_path):
+    """The upload is checked against the bank's figures folder (where the admin
+    saves uploaded SVGs), not against an empty scratch folder."""
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "curve.svg").write_text("<svg></svg>")
+    settings.QUESTIONBANK_DIR = tmp_path
+    subsection = SubsectionFactory()
+    alt = "A curve that falls steeply and then flattens out as training goes on."
+    drawn = raw_question("with-figure") | {"figure": {"file": "curve.svg", "alt": alt}}
+    missing = raw_question("no-such-figure") | {"figure": {"file": "gone.svg", "alt": alt}}
+
+    page = editor_client.post(reverse(IMPORT), {"file": bank_file(subsection, [drawn])})
+    assert page.status_code == 200 and page.context["plan"].created == ["with-figure"]
+    refused = editor_client.post(reverse(IMPORT), {"file": bank_file(subsection, [missing])})
+    assert refused.status_code == 400
+    assert "figure file figures/gone.svg does not exist" in refused.content.decode()
+
+
 @pytest.mark.parametrize(
     ("payload", "message"),
     [
@@ -197,5 +215,5 @@ def test_the_import_diff_costs_a_fixed_number_of_queries(
     subsection, unchanged, changed, _ = subsection_with_questions
     more = [QuestionFactory(subsection=subsection) for _ in range(10)]
     upload = bank_file(subsection, [_as_raw(q) for q in [unchanged, changed, *more]])
-    with django_assert_num_queries(8):  # session, user, 2 permissions, taxonomy 2, plan 2
+    with django_assert_num_queries(7):  # session, user, 2 permissions, subsections, plan 2
         assert editor_client.post(reverse(IMPORT), {"file": upload}).status_code == 200

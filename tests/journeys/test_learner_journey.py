@@ -286,6 +286,8 @@ class Learner(RuleBasedStateMachine):
             reverse("srs-queue"),
             reverse("profile"),
             reverse("custom-test"),
+            reverse("notes"),
+            reverse("search") + "?q=question&status=missed",
         ]
         sessions = PracticeSession.objects.filter(user=self.user)
         pages += [

@@ -7,7 +7,15 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from quizbank.bank import BankError, export_bank, load_bank, read_bank
+from quizbank.bank import (
+    BankError,
+    apply_plan,
+    export_bank,
+    export_files,
+    load_bank,
+    plan_bank,
+    read_bank,
+)
 from quizbank.models import Attempt, Choice, Question
 from tests.factories import UserFactory
 
@@ -159,6 +167,44 @@ def test_removed_question_is_retired_not_deleted(bank_dir):
         {"1.1": [make_question("q-a"), make_question("q-b")], "1.2": [make_question("q-c")]},
     )
     assert load_bank(directory=bank_dir).restored == 1
+
+
+@pytest.mark.django_db
+def test_the_plan_says_what_a_load_will_do_and_writes_nothing(bank_dir):
+    load_bank(directory=bank_dir)
+    Question.objects.filter(external_id="q-b").update(status=Question.Status.RETIRED)
+    (bank_dir / "1-fundamentals" / "1.2-perceptron.yaml").unlink()  # q-c's file
+    write_bank(
+        bank_dir,
+        {"1.1": [make_question("q-a", stem="New.\n"), make_question("q-b"), make_question("q-d")]},
+    )
+    bank = read_bank(bank_dir)
+    whole = plan_bank(bank, whole=True)
+    assert (whole.created, whole.updated) == (["q-d"], [("q-a", ["stem"])])
+    assert (whole.restored, whole.retired, whole.unchanged) == (["q-b"], ["q-c"], [])
+    assert str(whole.report) == "created 1, updated 1, unchanged 0, retired 1, restored 1"
+    merge = plan_bank(bank)  # one file merged onto the bank: nothing retired
+    assert merge.retired == [] and merge.sections is None
+    assert not Question.objects.filter(external_id="q-d").exists()  # planning wrote nothing
+
+    assert str(apply_plan(whole)) == str(whole.report)
+    assert plan_bank(read_bank(bank_dir), whole=True).report.changes == 0
+    assert Question.objects.get(external_id="q-c").status == Question.Status.RETIRED
+
+
+@pytest.mark.django_db
+def test_export_files_are_what_export_bank_writes(bank_dir, tmp_path):
+    load_bank(directory=bank_dir)
+    out = tmp_path / "exported"
+    export_bank(directory=out)
+    files = export_files()
+    assert [str(f.path) for f in files] == [
+        "taxonomy.yaml",
+        "1-fundamentals/1.1-intro.yaml",
+        "1-fundamentals/1.2-perceptron.yaml",
+    ]
+    for file in files:
+        assert (out / file.path).read_text(encoding="utf-8") == file.text
 
 
 BAD_CASES = {

@@ -239,6 +239,29 @@ def test_timed_finish_twice_is_harmless(user, timed):
     assert PracticeSession.objects.get(pk=timed.pk).finished_at is not None
 
 
+def test_is_over_is_the_one_rule_for_the_end_of_a_test(user, subsection, timed):
+    now = timezone.now()
+    assert not timed.is_over(now)
+    assert timed.is_over(timed.deadline) and timed.is_over(timed.deadline + timedelta(seconds=1))
+    tutor = start(user, subsection, size=2)
+    assert not tutor.is_over(now + timedelta(days=365))  # tutor sessions have no clock
+    tutor.finished_at = now
+    assert tutor.is_over(now)
+
+
+def test_timed_finish_if_over_ends_only_a_test_whose_time_ran_out(user, timed):
+    assert services.timed_finish_if_over(user=user, session=timed) is None
+    assert PracticeSession.objects.get(pk=timed.pk).finished_at is None
+    PracticeSession.objects.filter(pk=timed.pk).update(
+        deadline=timezone.now() - timedelta(seconds=1)
+    )
+    timed.refresh_from_db()
+    ended = services.timed_finish_if_over(user=user, session=timed)
+    assert ended is not None and ended.finished_at == timed.deadline
+    again = services.timed_finish_if_over(user=user, session=ended)
+    assert again.finished_at == ended.finished_at
+
+
 def test_another_users_timed_test_is_404(client, timed):
     client.force_login(UserFactory())
     assert client.get(reverse("session-item", args=[timed.pk, 1])).status_code == 404
@@ -264,10 +287,11 @@ def test_history_lists_sessions_with_scores_and_reopens_them(
 
 def test_feedback_shows_peer_shares_and_success_rate(learner_client, user, subsection, questions):
     q = questions[0]
-    for _ in range(3):  # three other learners: two right, one wrong
+    # 19 other learners (14 right, 5 wrong): with mine, the 20 answers shares need
+    for i in range(19):
         other = UserFactory()
         s = services.session_create(user=other, question_ids=[q.pk], title="x")
-        answer(other, s.items.get(), correct=_ != 2)
+        answer(other, s.items.get(), correct=i >= 5)
     session = services.session_create(user=user, question_ids=[q.pk], title="mine")
     item = session.items.get()
     key = q.choices.get(correct=True)
@@ -278,7 +302,7 @@ def test_feedback_shows_peer_shares_and_success_rate(learner_client, user, subse
         HTTP_HX_TARGET="practice",
     )
     page = response.content.decode()
-    assert "75% of 4 answers to this question were right" in page
+    assert "75% of 20 answers to this question were right" in page
     assert "75% chose this" in page and "25% chose this" in page
     assert Attempt.objects.get(item=item).confidence == "sure"
 

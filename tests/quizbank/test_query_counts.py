@@ -71,12 +71,19 @@ def answered_before(user, mode=PracticeSession.Mode.TUTOR):
 
 
 PAGES = {
-    "dashboard": (lambda u: reverse("dashboard"), 15),
+    "dashboard": (lambda u: reverse("dashboard"), 16),  # +1: the Today card (readiness)
     "catalogue": (lambda u: reverse("catalogue"), 6),
     "missed": (lambda u: reverse("missed"), 5),
     "flagged": (lambda u: reverse("flagged"), 4),
     "history": (lambda u: reverse("history"), 5),
     "custom": (lambda u: reverse("custom-test"), 5),
+    # Issue 16: one COUNT and one page of rows, the learner's status flags in
+    # the same query as subqueries, whatever the history.
+    "search": (lambda u: reverse("search") + "?q=differentiate&status=missed", 6),
+    "search-all": (lambda u: reverse("search") + "?q=question&page=2", 6),
+    "notes": (lambda u: reverse("notes"), 5),
+    "export-csv": (lambda u: reverse("export-csv"), 4),
+    "export-anki": (lambda u: reverse("export-anki"), 4),
     "question": (
         lambda u: reverse("question-detail", args=[Question.objects.first().external_id]),
         9,  # one is "is it in the learner's running timed test?" (the key stays hidden)
@@ -126,8 +133,9 @@ def test_tutor_item_and_answer_query_counts(learner, django_assert_num_queries):
         client.get(url)
     item = session.items.get(position=1)
     key = item.question.choices.get(correct=True)
-    # ... incl. the FSRS card and the nav's "Due today" count swapped out of band
-    with django_assert_num_queries(23):
+    # ... incl. the FSRS card, when it comes back ("next review in …") and the
+    # nav's "Due today" count swapped out of band
+    with django_assert_num_queries(24):
         client.post(
             reverse("session-answer", args=[session.pk, 1]),
             {"choice": key.pk},
@@ -147,12 +155,16 @@ def test_timed_item_respond_and_results_query_counts(learner, django_assert_num_
         client.post(
             reverse("session-answer", args=[session.pk, 2]), {"choice": choice.pk, "go": "next"}
         )
+    with django_assert_num_queries(5):  # the review screen before submitting
+        client.get(reverse("session-review", args=[session.pk]))
     # Ending the test writes one attempt for the answered item: the cost grows
     # with the test's size (at most 100 items), never with the history.
     with django_assert_num_queries(17):
         client.post(reverse("session-finish", args=[session.pk]))
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(6):  # incl. the navigator, filters and breakdown
         client.get(reverse("session-summary", args=[session.pk]))
+    with django_assert_num_queries(6):
+        client.get(reverse("session-summary", args=[session.pk]), {"show": "wrong"})
 
 
 def test_annotation_and_report_posts_query_counts(learner, django_assert_num_queries):

@@ -102,6 +102,20 @@ def test_answer_without_javascript_redirects_to_feedback(learner_client, session
     assert "Correct." in page and "Explanation" in page
 
 
+def test_an_answered_option_reads_the_same_in_practice_and_on_the_question_page(
+    learner_client, session
+):
+    """One partial shows an option with its feedback everywhere, so its words
+    cannot drift apart again."""
+    item = session.items.get(position=1)
+    key = item.question.choices.get(correct=True)
+    practice = learner_client.post(item_url(session, 1, "answer"), {"choice": key.pk}, **HTMX)
+    detail = learner_client.get(reverse("question-detail", args=[item.question.external_id]))
+    for page in (practice.content.decode(), detail.content.decode()):
+        assert "Correct answer · Your answer" in page
+        assert '<span class="letter">A</span>' in page and '<span class="letter">D</span>' in page
+
+
 def test_double_submit_records_one_attempt(learner_client, session):
     item = session.items.get(position=1)
     key = item.question.choices.get(correct=True)

@@ -112,8 +112,9 @@ def test_queue_and_navigation_query_counts(
         card_due(learner, today - timedelta(days=n % 7))
     client.force_login(learner)
     client.get(reverse("srs-queue"))
-    # session, user, due_today (the navigation reuses it)
-    with django_assert_num_queries(3):
+    # session, user, due_today (the navigation reuses it), the 14-day forecast,
+    # the last 30 days' statistics
+    with django_assert_num_queries(5):
         client.get(reverse("srs-queue"))
     # start: session, user, due_today, due cards, new questions, then session_create's
     # savepoint, choices, insert session, insert items, release

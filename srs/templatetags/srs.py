@@ -1,0 +1,16 @@
+"""`{% load srs %}`: spaced repetition shown on core pages, which must not
+import srs themselves (quizbank is the core; srs builds on it)."""
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("srs/next_review.html", takes_context=True)
+def next_review(context, question) -> dict:
+    """When the learner's card for `question` comes back, after an answer. One query."""
+    user = context["request"].user
+    days = selectors.next_review(user, question_id=question.pk) if user.is_authenticated else None
+    return {"days": days}

@@ -1,0 +1,148 @@
+"""Phones are first-class (issue 16, item 2). On every page type at 390×844
+(and 1366×900), light and dark: no element's box sticks out of its container
+(not only the page's width: a table cut off inside its card fails), except
+inside a scroll region that says so; the navigation folds without JavaScript;
+the four options of a tutor question are above the fold; the dashboard folds
+its long sections on a phone."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.browser.helpers import SHOTS, THEMES, VIEWPORTS, learner_page, shot
+from tests.browser.test_accessibility import site  # noqa: F401 (the same page of each type)
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Every rendered element against its parent, horizontally (1 px of rounding).
+# Skipped: what is out of the flow on purpose (sr-only text, absolutely placed
+# dots, the skip link), SVG internals (drawn in their own viewBox), and what
+# sits in a scroll region with a visible affordance (`.scroll-x`, the exam grid).
+OVERFLOWS = (Path(__file__).parent / "overflows.js").read_text()
+ANONYMOUS = {
+    "home": "/",
+    "login": "/accounts/login/",
+    "signup": "/accounts/signup/",
+    "reset": "/accounts/password/reset/",
+}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("screen", list(VIEWPORTS))
+def test_no_element_sticks_out_of_its_container(browser, live_server, site, screen, theme):  # noqa: F811
+    user, pages = site
+    problems = {}
+    visitor = browser.new_context(viewport=VIEWPORTS[screen], color_scheme=theme)
+    page = visitor.new_page()
+    for name, url in ANONYMOUS.items():
+        page.goto(live_server.url + url)
+        if found := page.evaluate(OVERFLOWS):
+            problems[name] = found
+        shot(page, f"layout-{name}", screen=screen, theme=theme)
+    visitor.close()
+    page = learner_page(browser, live_server, user, screen=screen, theme=theme)
+    for name, url in pages.items():
+        page.goto(live_server.url + url)
+        # Folded content (menu, dashboard sections, notes, reports) must fit too.
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        if found := page.evaluate(OVERFLOWS):
+            problems[name] = found
+        shot(page, f"layout-{name}", screen=screen, theme=theme)
+    page.context.close()
+    report = SHOTS.parent / f"layout-{screen}-{theme}.json"
+    report.write_text(json.dumps(problems, indent=2))
+    assert not problems, f"{len(problems)} page(s) with overflowing boxes; see {report}"
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_navigation_folds_on_a_phone_without_javascript(browser, live_server, theme):
+    user = UserFactory()
+    page = learner_page(browser, live_server, user, screen="phone", theme=theme)
+    context = browser.new_context(
+        viewport=VIEWPORTS["phone"], color_scheme=theme, java_script_enabled=False
+    )
+    context.add_cookies(page.context.cookies())
+    page.context.close()
+    page = context.new_page()
+    page.goto(live_server.url + reverse("dashboard"))
+    menu = page.locator(".nav-menu > summary")
+    expect(menu).to_be_visible()
+    expect(page.get_by_role("link", name="History")).to_be_hidden()
+    menu.focus()
+    page.keyboard.press("Enter")  # a <summary>: keyboard and no JavaScript
+    expect(page.get_by_role("link", name="History")).to_be_visible()
+    shot(page, "nav-open", screen="phone", theme=theme, full_page=False)
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="History")).to_be_visible()
+    context.close()
+
+    desktop = learner_page(browser, live_server, user, screen="desktop", theme=theme)
+    desktop.goto(live_server.url + reverse("dashboard"))
+    expect(desktop.locator(".nav-menu > summary")).to_be_hidden()
+    expect(desktop.get_by_role("link", name="History")).to_be_visible()
+    desktop.context.close()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_four_options_are_above_the_fold_on_a_phone(browser, live_server, theme):
+    from quizbank import services
+
+    user = UserFactory()
+    sub = SubsectionFactory(title="Regularization")
+    stem = (
+        "A model reaches 99% training accuracy but 71% validation accuracy after 40 epochs. "
+        "You add dropout with p = 0.5 before the last layer and train again with the same "
+        "schedule. Which change in the curves is most likely?"
+    )
+    QuestionFactory(
+        subsection=sub,
+        stem=stem,
+        choices=[
+            "Training accuracy drops a little and validation accuracy rises",
+            "Both accuracies rise, since dropout adds capacity",
+            "Validation accuracy drops, since half the units are removed at test time",
+            "Nothing changes: dropout only affects the speed of training",
+        ],
+    )
+    session = services.session_start(user=user, subsection=sub, size=1)
+    page = learner_page(browser, live_server, user, screen="phone", theme=theme)
+    page.goto(live_server.url + reverse("session-item", args=[session.pk, 1]))
+    last = page.locator("#practice .option label").nth(3)
+    assert last.bounding_box()["y"] + last.bounding_box()["height"] <= 844
+    shot(page, "question-fold", screen="phone", theme=theme, full_page=False)
+    page.context.close()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_the_dashboard_folds_its_long_sections_on_a_phone(browser, live_server, site, theme):  # noqa: F811
+    user, _ = site
+    # The mastery table was 371 px inside a 324 px card with a long subsection name.
+    from quizbank import services
+    from tests.factories import answer
+
+    long = SubsectionFactory(title="Parameter-efficient fine-tuning and low-rank adapters")
+    QuestionFactory(subsection=long)
+    session = services.session_start(user=user, subsection=long, size=1)
+    answer(user, session.items.get(position=1), correct=True)
+    phone = learner_page(browser, live_server, user, screen="phone", theme=theme)
+    phone.goto(live_server.url + reverse("dashboard"))
+    folds = phone.locator("details.fold")
+    assert folds.count() >= 4
+    expect(phone.get_by_role("heading", name="Study next: weak topics")).to_be_visible()
+    mastery = phone.locator("details.fold", has=phone.locator("#mastery-h"))
+    expect(mastery.locator("table")).to_be_hidden()
+    mastery.locator("summary").click()
+    expect(mastery.locator("table")).to_be_visible()
+    assert phone.evaluate(OVERFLOWS) == []
+    shot(phone, "dashboard-folded", screen="phone", theme=theme)
+    phone.context.close()
+
+    desktop = learner_page(browser, live_server, user, screen="desktop", theme=theme)
+    desktop.goto(live_server.url + reverse("dashboard"))
+    expect(desktop.locator("details.fold table.mastery")).to_be_visible()
+    shot(desktop, "dashboard", screen="desktop", theme=theme)
+    desktop.context.close()

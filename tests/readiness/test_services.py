@@ -1,0 +1,225 @@
+"""The forecast and plan as the site computes and shows them."""
+
+import math
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from quizbank import services as quizbank_services
+from quizbank.models import PracticeSession, Question
+from readiness import services
+from readiness.models import Forecast, Goal, Mock, Plan
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory, answer
+
+pytestmark = pytest.mark.django_db
+DECAY = 0.1542
+FACTOR = 0.9 ** (-1 / DECAY) - 1
+
+
+@pytest.fixture
+def bank(db):
+    cache.delete(services.BANK_CACHE_KEY)
+    subs = [SubsectionFactory(target=10) for _ in range(4)]
+    questions = [QuestionFactory(subsection=subs[i % 4]) for i in range(60)]
+    yield questions
+    cache.delete(services.BANK_CACHE_KEY)
+
+
+def practise(user, questions, *, right=True):
+    session = quizbank_services.session_create(
+        user=user, question_ids=[q.pk for q in questions], title="t"
+    )
+    for item in session.items.select_related("question"):
+        answer(user, item, correct=right)
+
+
+def test_no_goal_no_forecast(bank, user):
+    assert services.forecast_refresh(user_id=user.pk) is None
+    assert not Forecast.objects.exists()
+
+
+def test_goal_save_plans_at_once(bank, user, clock):
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(
+        user=user, interview_date=date(2026, 3, 31), target_score=80, minutes_per_day=30
+    )
+    forecast = Forecast.objects.get(user=user)
+    plan = Plan.objects.get(user=user)
+    assert forecast.day == date(2026, 3, 10) and forecast.target_date == date(2026, 3, 31)
+    assert not forecast.enough and forecast.answers == 0
+    assert plan.reviews == 0 and plan.new == 30 * 60 // 45  # default 45 s an answer
+    assert len(forecast.due_forecast) == 14
+    assert {s["number"] for s in forecast.sections} == {q.subsection.section.number for q in bank}
+
+
+def test_answers_recompute_after_commit(bank, user, after_commit, clock):
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    Goal.objects.create(user=user, interview_date=date(2026, 3, 31))
+    with after_commit():
+        practise(user, bank[:5])
+    forecast = Forecast.objects.get(user=user)
+    assert forecast.answers == 5
+
+
+def test_one_refresh_per_transaction(bank, user, django_capture_on_commit_callbacks):
+    Goal.objects.create(user=user)
+    other = UserFactory()
+    Goal.objects.create(user=other)
+    # The test runs in one transaction, like a timed test's answers: one refresh each.
+    with django_capture_on_commit_callbacks() as callbacks:
+        practise(user, bank[:5])
+        practise(other, bank[:5])
+    assert len(callbacks) == 2
+
+
+def test_time_zone_across_midnight(bank, clock):
+    """Answered at 23:00 on the 10th in Auckland (10:00 UTC); at 05:00 local on the
+    11th (16:00 UTC, the same UTC date) a day has passed: recall after one day."""
+    user = UserFactory(timezone="Pacific/Auckland", day_rollover_hour=4)
+    clock.to(datetime(2026, 3, 10, 10, tzinfo=UTC))
+    practise(user, bank)
+    clock.to(datetime(2026, 3, 10, 16, tzinfo=UTC))
+    assert services.study_day(user) == date(2026, 3, 11)
+    state = services.learner_state(user)
+    assert {c.last_day for c in state.cards} == {date(2026, 3, 10)}
+    Goal.objects.create(user=user, interview_date=date(2026, 3, 11))
+    forecast = services.forecast_refresh(user_id=user.pk)
+    recall = 1 - (1 - (1 + FACTOR / 2.3065) ** -DECAY) / 0.7  # srs.scheduling.GUESS_FACTOR
+    assert forecast.stop_mean == pytest.approx(100 * (recall + (1 - recall) / 4), abs=0.05)
+    assert forecast.enough
+
+
+def test_plan_start_is_exactly_the_plan(bank, user, clock):
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    practise(user, bank[:4], right=False)  # wrong: due tomorrow
+    clock.to(datetime(2026, 3, 11, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=10)
+    plan = Plan.objects.get(user=user)
+    assert plan.reviews == 4 and plan.new == 10 * 60 // 45 - 4  # 13 answers in 10 minutes
+    session = services.plan_start(user=user)
+    assert session.mode == PracticeSession.Mode.REVIEW
+    ids = list(session.items.values_list("question_id", flat=True))
+    assert set(ids[:4]) == {q.pk for q in bank[:4]}
+    assert ids[4:] == plan.new_question_ids
+
+
+def test_mock_is_forty_questions_in_proportion_with_the_forecast_before(bank, user, clock):
+    for i in range(40):  # a bank big enough for a mock
+        QuestionFactory(subsection=bank[i % 4].subsection)
+    cache.delete(services.BANK_CACHE_KEY)
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    clock.to(datetime(2026, 3, 11, 12, tzinfo=UTC))
+    session = services.mock_start(user=user)
+    assert session.mode == PracticeSession.Mode.TIMED and session.size == 40
+    assert (session.deadline - session.created_at) == timedelta(seconds=40 * 90)
+    per_sub = {}
+    for q in Question.objects.filter(pk__in=session.items.values("question_id")):
+        per_sub[q.subsection_id] = per_sub.get(q.subsection_id, 0) + 1
+    assert sorted(per_sub.values()) == [10, 10, 10, 10]
+    mock = Mock.objects.get(session=session)
+    before = Forecast.objects.get(user=user, day=date(2026, 3, 10))
+    assert mock.forecast_mean == before.next_day_mean
+    # Answer 30 right, leave 10 blank; finishing scores it at the next refresh.
+    for item in session.items.all()[:30]:
+        quizbank_services.timed_respond(
+            user=user,
+            session_id=session.pk,
+            item=item,
+            choice_id=item.question.choices.get(correct=True).pk,
+            marked=False,
+        )
+    quizbank_services.timed_finish(user=user, session_id=session.pk)
+    services.forecast_refresh(user_id=user.pk)
+    assert Mock.objects.get(pk=mock.pk).score == 75
+
+
+def test_rollover_refreshes_only_learners_on_a_new_day(bank, clock, settings):
+    early = UserFactory(timezone="UTC")
+    late = UserFactory(timezone="America/Los_Angeles")
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    for u in (early, late):
+        services.goal_save(user=u, interview_date=None, target_score=80, minutes_per_day=30)
+    clock.to(datetime(2026, 3, 11, 5, tzinfo=UTC))  # UTC past 04:00; Los Angeles still the 10th
+    assert services.forecasts_rollover() == 1
+    assert Forecast.objects.filter(user=early).count() == 2
+    assert Forecast.objects.filter(user=late).count() == 1
+
+
+def test_goal_page_saves_and_rejects_a_past_date(bank, learner_client, user, clock):
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    response = learner_client.post(
+        reverse("readiness-goal"),
+        {"interview_date": "2026-03-01", "target_score": "80", "minutes_per_day": "30"},
+    )
+    assert response.status_code == 200
+    assert "Pick today or a later date." in response.content.decode()
+    response = learner_client.post(
+        reverse("readiness-goal"),
+        {"interview_date": "2026-03-31", "target_score": "85", "minutes_per_day": "45"},
+    )
+    assert response.status_code == 302
+    assert Goal.objects.get(user=user).minutes_per_day == 45
+    page = learner_client.get(reverse("dashboard")).content.decode()
+    assert "reviews + " not in page or "new, about" in page
+    assert "0 reviews + 60 new, about 45 minutes" in page
+    assert "Reviews due, next 14 days" in page
+
+
+def test_dashboard_prompts_for_a_goal(bank, learner_client):
+    page = learner_client.get(reverse("dashboard")).content.decode()
+    assert "Set your goal" in page
+
+
+def test_start_and_mock_need_post_and_login(client, bank):
+    assert client.post(reverse("readiness-start")).status_code == 302  # to login
+    assert client.get(reverse("readiness-goal")).status_code == 302
+
+
+def test_the_interval_uses_the_mock_noise(bank, user, clock):
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    f = Forecast.objects.get(user=user)
+    # No answers: stopping now leaves the 62.5% prior, with at least the binomial
+    # noise of 40 questions and the unknown ability on top.
+    assert f.stop_mean == pytest.approx(62.5)
+    assert (f.stop_high - f.stop_low) / 2 > 100 * 1.2816 * math.sqrt(0.625 * 0.375 / 40)
+
+
+@pytest.mark.parametrize("answers", [5, 40])
+def test_dashboard_with_a_goal_costs_the_same_queries(
+    bank, client, clock, answers, django_assert_num_queries
+):
+    """The Today card reads stored rows: goal, plan and forecast in one query,
+    the mocks in another, however long the history."""
+    user = UserFactory()
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    practise(user, bank[:answers])
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    client.force_login(user)
+    client.get(reverse("dashboard"))
+    with django_assert_num_queries(16):  # the same for both histories: the card costs 2
+        client.get(reverse("dashboard"))
+
+
+def test_reminder_carries_the_plan_line(bank, user, clock):
+    from srs.emails import reminder_message
+    from srs.selectors import due_today
+
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    message = reminder_message(user=user, due=due_today(user), topic=None)
+    assert "Today's plan" not in message.body  # no goal, no plan line
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    message = reminder_message(user=user, due=due_today(user), topic=None)
+    assert "Today's plan: 0 reviews + 40 new, about 30 minutes." in message.body
+    assert "0 reviews + 40 new, about 30 minutes" in message.alternatives[0].content
+
+
+def test_a_mock_with_an_empty_bank_is_a_message_not_a_500(learner_client):
+    cache.delete(services.BANK_CACHE_KEY)
+    response = learner_client.post(reverse("readiness-mock"), follow=True)
+    assert response.status_code == 200
+    assert "No questions" in response.content.decode()
+    cache.delete(services.BANK_CACHE_KEY)

@@ -1,0 +1,109 @@
+"""Spaced repetition made visible (issue 16, item 5): the feedback says when
+the question comes back; the review page shows the next 14 days' load and the
+last 30 days' retention and reviews a day, each in a fixed number of queries."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.urls import reverse
+
+from quizbank import services
+from srs.days import DayRule
+from srs.models import Card, ReviewLog
+from srs.selectors import due_today, forecast, next_review, review_stats
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory, answer
+from tests.srs.factories import card_due
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 6, 10, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def learner(db):
+    return UserFactory(timezone="Asia/Tokyo", review_limit=200)
+
+
+@pytest.fixture
+def today(learner, clock):
+    clock.to(NOW)
+    return DayRule.for_user(learner).day_of(NOW)
+
+
+def log(card, *, day, kind, rating):
+    rule = DayRule.for_user(card.user)
+    return ReviewLog.objects.create(
+        card=card,
+        user=card.user,
+        rating=rating,
+        kind=kind,
+        reviewed_at=rule.start(day) + timedelta(hours=2),
+        due=card.due,
+    )
+
+
+def test_forecast_counts_each_study_day_and_overdue_ones_today(learner, today):
+    for offset in (-3, -1, 0, 0, 1, 5, 5, 5, 13, 14, 30):
+        card_due(learner, today + timedelta(days=offset))
+    card_due(UserFactory(), today)  # someone else's
+    loads = forecast(learner, due=due_today(learner))
+    assert len(loads) == 14 and loads[0].day == today
+    assert [d.cards for d in loads] == [4, 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1]
+
+
+def test_review_stats_over_the_last_30_days(learner, today):
+    card = card_due(learner, today)
+    good, again = ReviewLog.Rating.GOOD, ReviewLog.Rating.AGAIN
+    for n in range(6):
+        log(card, day=today - timedelta(days=n), kind=ReviewLog.Kind.REVIEW, rating=good)
+    log(card, day=today - timedelta(days=2), kind=ReviewLog.Kind.REVIEW, rating=again)
+    log(card, day=today - timedelta(days=2), kind=ReviewLog.Kind.NEW, rating=again)
+    log(card, day=today - timedelta(days=40), kind=ReviewLog.Kind.REVIEW, rating=again)  # too old
+    stats = review_stats(learner, due=due_today(learner))
+    assert (stats.answers, stats.reviews, stats.recalled) == (8, 7, 6)
+    assert stats.retention == 86 and stats.reviews_a_day == 0.2
+
+
+def test_review_stats_before_any_review(learner, today):
+    stats = review_stats(learner, due=due_today(learner))
+    assert stats.retention is None and stats.reviews_a_day == 0
+
+
+def test_next_review_counts_study_days(learner, today):
+    card = card_due(learner, today + timedelta(days=4))
+    assert next_review(learner, question_id=card.question_id) == 4
+    overdue = card_due(learner, today - timedelta(days=2))
+    assert next_review(learner, question_id=overdue.question_id) == 0
+    assert next_review(learner, question_id=QuestionFactory().pk) is None
+
+
+def test_feedback_says_when_the_question_comes_back(client, learner, today):
+    sub = SubsectionFactory()
+    QuestionFactory(subsection=sub)
+    session = services.session_start(user=learner, subsection=sub, size=1)
+    item = session.items.get(position=1)
+    client.force_login(learner)
+    before = client.get(reverse("session-item", args=[session.pk, 1])).content.decode()
+    assert "Next review" not in before
+    answer(learner, item, correct=False)  # a miss comes back the next study day
+    after = client.get(reverse("session-item", args=[session.pk, 1])).content.decode()
+    card = Card.objects.get(user=learner, question=item.question)
+    rule = DayRule.for_user(learner)
+    assert (rule.day_of(card.due) - today).days == 1
+    assert "Next review tomorrow." in after
+
+
+def test_the_review_page_shows_the_forecast_and_statistics(
+    client, learner, today, django_assert_num_queries
+):
+    for offset in (0, 2, 2):
+        card_due(learner, today + timedelta(days=offset))
+    card = Card.objects.first()
+    log(card, day=today - timedelta(days=1), kind=ReviewLog.Kind.REVIEW, rating=3)
+    client.force_login(learner)
+    client.get(reverse("srs-queue"))
+    # session, user, due_today (the navigation reuses it), forecast, statistics
+    with django_assert_num_queries(5):
+        page = client.get(reverse("srs-queue")).content.decode()
+    assert "The next 14 days" in page and "3 in the next 7 days" in page
+    assert "<td>2</td>" in page  # the accessible table under the chart
+    assert "data-retention>100%" in page and "data-reviews-a-day>0<" in page
