@@ -96,12 +96,11 @@ def test_a_pool_is_scoped_by_sections_or_subsections(user):
 
 
 @pytest.mark.parametrize(
-    ("answered", "correct", "total", "done", "accuracy"),
-    [(3, 2, 4, 75, 67), (0, 0, 4, 0, None), (0, 0, 0, 0, None), (1, 1, 3, 33, 100)],
+    ("answered", "correct", "total", "accuracy"),
+    [(3, 2, 4, 67), (0, 0, 4, None), (0, 0, 0, None), (1, 1, 3, 100)],
 )
-def test_progress_percentages(answered, correct, total, done, accuracy):
-    p = Progress(answered, correct, total)
-    assert (p.percent_done, p.accuracy) == (done, accuracy)
+def test_progress_accuracy(answered, correct, total, accuracy):
+    assert Progress(answered, correct, total).accuracy == accuracy
 
 
 def test_the_catalogue_counts_published_questions_and_the_learners_progress(user):
