@@ -153,9 +153,10 @@ def test_an_early_right_answer_leaves_the_card_and_an_early_miss_lapses_it(at):
 def test_history_from_before_cards_is_replayed_per_learner_and_question(at):
     one, two = paris(), paris()
     q1, q2 = QuestionFactory(), QuestionFactory()
+    # Stored newest first, as an import may: the replay must follow the time.
     for user, question, correct, days_ago in [
-        (one, q1, False, 9),
         (one, q1, True, 3),
+        (one, q1, False, 9),
         (one, q2, True, 2),
         (two, q1, True, 1),
     ]:
@@ -173,6 +174,13 @@ def test_history_from_before_cards_is_replayed_per_learner_and_question(at):
     assert (replayed.reps, replayed.last_review) == (2, T0 - timedelta(days=3))
     assert services.cards_backfill() == 0
     assert ReviewLog.objects.count() == 4
+    assert not ReviewLog.objects.filter(in_review=True).exists()  # history, not a review
+
+    # A learner with a card for one question still gets cards for the others.
+    q3 = QuestionFactory()
+    Attempt.objects.create(user=two, question=q3, correct=False, created_at=T0)
+    assert services.cards_backfill() == 1
+    assert Card.objects.filter(user=two, question=q3).exists()
 
 
 # Reminders --------------------------------------------------------------------------
@@ -200,15 +208,16 @@ def test_reminders_go_to_learners_whose_time_has_passed_with_reviews_due(at, dis
     off = paris(reminder_time=time(13, 0), reminders_enabled=False)
     gone = paris(reminder_time=time(13, 0), is_active=False)
     no_reviews = paris(reminder_time=time(13, 0), review_limit=0)
-    for user in (due, exactly, later, auckland, off, gone, no_reviews):
+    one_a_day = paris(reminder_time=time(13, 0), review_limit=1)
+    for user in (due, exactly, later, auckland, off, gone, no_reviews, one_a_day):
         card_due(user, MAY4)
     card_due(nothing_due, date(2026, 5, 5))
     hidden = paris(reminder_time=time(13, 0))
     card_due(hidden, MAY4, question=QuestionFactory(status=Question.Status.RETIRED))
 
     result = dispatch()
-    assert claimed_users(result) == {due.pk, exactly.pk, auckland.pk}
-    assert len(result.task_ids) == 3 and result.requeued == []
+    assert claimed_users(result) == {due.pk, exactly.pk, auckland.pk, one_a_day.pk}
+    assert len(result.task_ids) == 4 and result.requeued == []
     logs = ReminderLog.objects.filter(pk__in=result.claimed)
     assert set(logs.values_list("local_date", "status", "queued_at")) == {(MAY4, "queued", T0)}
 
