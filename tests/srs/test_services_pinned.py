@@ -344,3 +344,11 @@ def test_unsubscribing_turns_reminders_off():
 )
 def test_only_a_5xx_answer_is_a_permanent_refusal(error, refused):
     assert services.permanent_refusal(error) == refused
+
+
+def test_a_dispatch_counts_its_batches(at, broker, monkeypatch):
+    assert services.reminders_dispatch().batches == 0  # no learners at all: no query
+    users = [paris(reminder_time=time(13, 0)) for _ in range(2)]
+    assert services.reminders_dispatch(batch=10_000).batches == 1 + (users[1].pk - 1) // 10_000
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    assert services.reminders_dispatch().batches == 1  # the Python path: one pass
