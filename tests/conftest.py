@@ -19,6 +19,24 @@ hypothesis_settings.register_profile("explore", max_examples=500)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+# Left out of `make mutation` (`-m "not slow"`), which runs the tests that reach a
+# mutated function once per mutant: the bank-wide and figure checks take seconds and
+# test no core logic; the 20000-answer query counts assert what their 10-answer twins
+# assert; the fuzzers take seconds each.
+SLOW = (
+    "tests/quizbank/test_figures.py::",
+    "tests/quizbank/test_questionbank_files.py::",
+    "tests/quizbank/test_fuzz.py::",
+    "[20000-answers",
+)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if any(part in item.nodeid for part in SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Drive Debian's Chromium: `playwright install` cannot download here."""

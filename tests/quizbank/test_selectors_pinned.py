@@ -1,0 +1,325 @@
+"""quizbank.selectors pinned to hand-counted values (issue 23, mutation testing).
+
+Histories are built through the services, as the views build them; every count
+and percentage below is counted by hand from that history.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from quizbank import selectors, services
+from quizbank.models import Attempt, PracticeSession, Question, SessionItem
+from quizbank.selectors import PeerStats, Pool, Progress, Summary, SummaryItem
+from tests.factories import QuestionFactory, SectionFactory, SubsectionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
+
+
+def key(q):
+    return q.choices.get(correct=True)
+
+
+def wrong(q, n=0):
+    return list(q.choices.filter(correct=False).order_by("position"))[n]
+
+
+def session(user, questions, **kwargs):
+    kwargs.setdefault("title", "t")
+    return services.session_create(user=user, question_ids=[q.pk for q in questions], **kwargs)
+
+
+def answer(user, item, choice):
+    return services.attempt_record(user=user, item=item, choice_id=choice.pk if choice else None)
+
+
+def ids(queryset):
+    return {q.pk for q in queryset}
+
+
+# Pools --------------------------------------------------------------------------------
+
+
+def test_each_pool_holds_the_questions_it_names(user):
+    sub = SubsectionFactory()
+    right, missed, flagged, unused, hard = (
+        QuestionFactory(subsection=sub),
+        QuestionFactory(subsection=sub),
+        QuestionFactory(subsection=sub),
+        QuestionFactory(subsection=sub),
+        QuestionFactory(subsection=sub, difficulty="hard"),
+    )
+    QuestionFactory(subsection=sub, status=Question.Status.RETIRED)
+    s = session(user, [right, missed])
+    a, b = s.items.order_by("position")
+    answer(user, a, key(right))
+    answer(user, b, wrong(missed))
+    services.annotation_save(user=user, question=flagged, flagged=True)
+    services.annotation_save(user=user, question=unused, flagged=False)
+    other = UserFactory()
+    services.annotation_save(user=other, question=unused, flagged=True)
+    answer(other, session(other, [unused]).items.get(), wrong(unused))
+
+    def pool(name, **kw):
+        return ids(selectors.questions_in_pool(user=user, pool=name, **kw))
+
+    everything = {right.pk, missed.pk, flagged.pk, unused.pk, hard.pk}
+    assert pool(Pool.ALL) == everything
+    assert pool(Pool.UNUSED) == {flagged.pk, unused.pk, hard.pk}
+    assert pool(Pool.MISSED) == {missed.pk}
+    assert pool(Pool.FLAGGED) == {flagged.pk}
+    assert pool(Pool.ALL, difficulties=["medium"]) == everything - {hard.pk}
+    seen = {q.pk: q.seen for q in selectors.questions_in_pool(user=user)}
+    assert seen[unused.pk] is None and seen[right.pk] is not None
+
+
+def test_a_pool_is_scoped_by_sections_or_subsections(user):
+    a, b = SectionFactory(), SectionFactory()
+    a1, a2, b1 = (
+        SubsectionFactory(section=a),
+        SubsectionFactory(section=a),
+        SubsectionFactory(section=b),
+    )
+    qa1, qa2, qb1 = (QuestionFactory(subsection=s) for s in (a1, a2, b1))
+    assert ids(selectors.questions_in_pool(user=user, sections=[a])) == {qa1.pk, qa2.pk}
+    assert ids(selectors.questions_in_pool(user=user, subsections=[a2])) == {qa2.pk}
+    assert ids(selectors.questions_in_pool(user=user, sections=[b], subsections=[a1])) == {
+        qb1.pk,
+        qa1.pk,
+    }
+
+
+# Progress and the catalogue ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answered", "correct", "total", "accuracy"),
+    [(3, 2, 4, 67), (0, 0, 4, None), (0, 0, 0, None), (1, 1, 3, 100)],
+)
+def test_progress_accuracy(answered, correct, total, accuracy):
+    assert Progress(answered, correct, total).accuracy == accuracy
+
+
+def test_the_catalogue_counts_published_questions_and_the_learners_progress(user):
+    section = SectionFactory()
+    sub1, sub2 = SubsectionFactory(section=section), SubsectionFactory(section=section)
+    q1, q2 = QuestionFactory(subsection=sub1), QuestionFactory(subsection=sub1)
+    QuestionFactory(subsection=sub1, status=Question.Status.RETIRED)
+    QuestionFactory(subsection=sub2)
+    for n, choice in enumerate([key(q1), wrong(q1), key(q2)]):
+        q = choice.question
+        answer(user, session(user, [q], title=f"s{n}").items.get(), choice)
+    other = UserFactory()
+    answer(other, session(other, [q2]).items.get(), wrong(q2))
+
+    (got,) = [s for s in selectors.catalogue(user=user) if s.pk == section.pk]
+    assert (got.questions_count, got.seen) == (3, 2)
+    s1, s2 = sorted(got.subsections.all(), key=lambda s: s.pk)
+    assert (s1.questions_count, s1.seen, s1.progress) == (2, 2, Progress(3, 2, 2))
+    assert (s2.questions_count, s2.seen, s2.progress) == (1, 0, Progress(0, 0, 1))
+
+
+# One item and a session's summary -------------------------------------------------------
+
+
+def test_an_item_shows_its_choices_in_the_learners_order_and_the_sessions_progress(user):
+    qs = [QuestionFactory() for _ in range(3)]
+    s = session(user, qs)
+    first = s.items.get(position=1)
+    answer(user, first, key(qs[0]))
+    answer(user, s.items.get(position=2), wrong(qs[1]))
+
+    state = selectors.item_state(user=user, session_id=s.pk, position=1)
+    assert [c.pk for c in state.choices] == first.choice_order
+    assert state.key_id == key(qs[0]).pk
+    assert state.attempt == Attempt.objects.get(item=first)
+    assert (state.question, state.session, state.is_last) == (qs[0], s, False)
+    assert state.progress == Progress(2, 1, 3)
+    last = selectors.item_state(user=user, session_id=s.pk, position=3)
+    assert (last.attempt, last.is_last) == (None, True)
+    with pytest.raises(Http404):
+        selectors.item_state(user=UserFactory(), session_id=s.pk, position=1)
+    with pytest.raises(Http404):
+        selectors.item_state(user=user, session_id=s.pk, position=4)
+
+
+def test_the_first_unanswered_item_and_the_session_lookup(user):
+    qs = [QuestionFactory() for _ in range(3)]
+    s = session(user, qs)
+    assert selectors.first_unanswered_position(session=s) == 1
+    answer(user, s.items.get(position=1), None)
+    answer(user, s.items.get(position=3), None)
+    assert selectors.first_unanswered_position(session=s) == 2
+    answer(user, s.items.get(position=2), None)
+    assert selectors.first_unanswered_position(session=s) is None
+    assert selectors.session_for(user=user, session_id=s.pk) == s
+    with pytest.raises(Http404):
+        selectors.session_for(user=UserFactory(), session_id=s.pk)
+
+
+def summary_item(spent=0, taken=None, correct=None):
+    item = SessionItem(time_spent_ms=spent)
+    attempt = None if correct is None else Attempt(correct=correct, time_taken_ms=taken)
+    return SummaryItem(item=item, attempt=attempt, choices=[])
+
+
+def test_a_summary_counts_and_times_its_items():
+    s = Summary(
+        [
+            summary_item(taken=61_400, correct=True),  # tutor: time from the attempt
+            summary_item(spent=30_000, taken=5, correct=False),  # timed: time on the item
+            summary_item(correct=True, taken=None),
+            summary_item(),  # unanswered
+        ]
+    )
+    assert (s.answered, s.correct, s.total, s.percent) == (3, 2, 4, 50)
+    assert s.time_ms == 91_400
+    assert s.time_label == "1 min 31 s"
+    assert Summary([summary_item(taken=59_400, correct=True)]).time_label == "59 s"
+    assert Summary([summary_item(taken=60_000, correct=False)]).time_label == "1 min 0 s"
+    empty = Summary([])
+    assert (empty.percent, empty.time_ms, empty.time_label) == (0, 0, "0 s")
+
+
+def test_the_session_summary_lists_every_item_in_order_with_its_attempt(user):
+    qs = [QuestionFactory() for _ in range(3)]
+    s = session(user, qs)
+    items = list(s.items.order_by("position"))
+    answer(user, items[0], key(qs[0]))
+    answer(user, items[2], wrong(qs[2]))
+    summary = selectors.session_summary(session=s)
+    assert [i.item.pk for i in summary.items] == [i.pk for i in items]
+    assert [bool(i.attempt) for i in summary.items] == [True, False, True]
+    assert [[c.pk for c in i.choices] for i in summary.items] == [i.choice_order for i in items]
+    assert (summary.answered, summary.correct, summary.percent) == (2, 1, 33)
+
+
+def test_the_timed_grid_shows_answered_and_marked_items(user):
+    qs = [QuestionFactory() for _ in range(3)]
+    s = session(user, qs, mode=PracticeSession.Mode.TIMED)
+    second = s.items.get(position=2)
+    services.timed_respond(
+        user=user, session_id=s.pk, item=second, choice_id=key(qs[1]).pk, marked=True
+    )
+    assert selectors.timed_grid(session=s) == [
+        {"position": 1, "marked": False, "response_id": None},
+        {"position": 2, "marked": True, "response_id": key(qs[1]).pk},
+        {"position": 3, "marked": False, "response_id": None},
+    ]
+
+
+# The learner's lists -------------------------------------------------------------------
+
+
+def test_totals_missed_and_flagged_are_the_learners_own(user):
+    sec = SectionFactory()
+    early, late = (
+        SubsectionFactory(section=sec, position=1),
+        SubsectionFactory(section=sec, position=2),
+    )
+    q_late, q_early, q_fixed, q_gone = (
+        QuestionFactory(subsection=late),
+        QuestionFactory(subsection=early),
+        QuestionFactory(subsection=early),
+        QuestionFactory(subsection=early),
+    )
+    s1 = session(user, [q_late, q_early, q_fixed, q_gone])
+    for item in s1.items.all():
+        answer(user, item, wrong(item.question))
+    answer(user, session(user, [q_fixed], title="again").items.get(), key(q_fixed))
+    Question.objects.filter(pk=q_gone.pk).update(status=Question.Status.RETIRED)
+    other = UserFactory()
+    answer(other, session(other, [q_fixed]).items.get(), wrong(q_fixed))
+
+    assert selectors.user_totals(user) == {
+        "attempts": 5,
+        "correct": 1,
+        "questions": 4,
+        "sessions": 2,
+    }
+    missed = list(selectors.missed(user=user))
+    assert [p.question_id for p in missed] == [q_early.pk, q_late.pk]
+    assert missed[0].last_choice == wrong(q_early)
+
+    for q in (q_late, q_early, q_gone):
+        services.annotation_save(user=user, question=q, flagged=True)
+    services.annotation_save(user=user, question=q_fixed, flagged=False)
+    services.annotation_save(user=other, question=q_fixed, flagged=True)
+    assert [a.question_id for a in selectors.flagged(user=user)] == [q_early.pk, q_late.pk]
+
+
+def test_reports_are_the_learners_own_newest_first(user, monkeypatch):
+    q1, q2 = QuestionFactory(), QuestionFactory()
+    for n, q in enumerate([q1, q2]):
+        monkeypatch.setattr(timezone, "now", lambda n=n: T0 + timedelta(minutes=n))
+        services.report_create(user=user, question=q, reason=f"r{n}")
+    services.report_create(user=UserFactory(), question=q1, reason="theirs")
+    assert [r.reason for r in selectors.reports_of(user=user)] == ["r1", "r0"]
+
+
+# A question outside a session ------------------------------------------------------------
+
+
+def test_peer_shares_round_to_whole_percent():
+    stats = PeerStats(total=3, by_choice={1: 2, None: 1})
+    assert (stats.share(1), stats.share(None), stats.share(7), stats.success(1)) == (67, 33, 0, 67)
+    assert PeerStats(total=0, by_choice={}).share(1) == 0
+
+
+def test_a_question_reveals_its_key_and_peers_only_after_an_answer(user, monkeypatch):
+    q = QuestionFactory()
+    others = [UserFactory() for _ in range(3)]
+    for other, choice in zip(others, [key(q), key(q), wrong(q)], strict=True):
+        answer(other, session(other, [q]).items.get(), choice)
+
+    before = selectors.question_for(user=user, external_id=q.external_id)
+    assert (before.revealed, before.peers, before.progress) == (False, None, None)
+    assert [c.position for c in before.choices] == [0, 1, 2, 3]
+    services.annotation_save(user=user, question=q, note="mine")
+    answer(user, session(user, [q]).items.get(), wrong(q))
+    after = selectors.question_for(user=user, external_id=q.external_id)
+    assert after.revealed and after.annotation.note == "mine"
+    assert after.progress.last_choice == wrong(q)
+    assert (after.peers.total, after.peers.success(key(q).pk), after.peers.share(wrong(q).pk)) == (
+        4,
+        50,
+        50,
+    )
+    assert selectors.annotation_for(user=user, question=q).note == "mine"
+    assert selectors.annotation_for(user=others[0], question=q) is None
+
+    # In a running timed test, the key stays hidden even though it was answered before.
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    timed = session(user, [q], mode=PracticeSession.Mode.TIMED)  # deadline T0 + 90 s
+    hidden = selectors.question_for(user=user, external_id=q.external_id)
+    assert (hidden.in_open_timed_test, hidden.revealed, hidden.peers) == (True, False, None)
+    monkeypatch.setattr(timezone, "now", lambda: T0 + timedelta(seconds=90))
+    assert selectors.in_open_timed_test(user=user, question=q) is False  # the deadline passed
+    monkeypatch.setattr(timezone, "now", lambda: T0 + timedelta(seconds=89))
+    assert selectors.in_open_timed_test(user=user, question=q) is True
+    assert selectors.in_open_timed_test(user=others[0], question=q) is False
+    services.timed_finish(user=user, session_id=timed.pk)
+    assert selectors.in_open_timed_test(user=user, question=q) is False
+
+    Question.objects.filter(pk=q.pk).update(status=Question.Status.RETIRED)
+    with pytest.raises(Http404):
+        selectors.question_for(user=user, external_id=q.external_id)
+
+
+def test_history_lists_sessions_newest_first_with_their_scores(user, monkeypatch):
+    qs = [QuestionFactory() for _ in range(3)]
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    older = session(user, qs)
+    monkeypatch.setattr(timezone, "now", lambda: T0 + timedelta(hours=1))
+    newer = session(user, qs[:2])
+    for item, choice in zip(
+        older.items.order_by("position"), [key(qs[0]), wrong(qs[1]), key(qs[2])], strict=True
+    ):
+        answer(user, item, choice)
+    answer(user, newer.items.get(position=1), wrong(qs[0]))
+    session(UserFactory(), qs)
+    got = [(s.pk, s.answered, s.correct) for s in selectors.history(user=user)]
+    assert got == [(newer.pk, 1, 0), (older.pk, 3, 2)]
