@@ -318,6 +318,10 @@ class QuestionAdmin(SimpleHistoryAdmin):
                 "form": form,
                 "questions": queryset.select_related(None).only("pk", "external_id"),
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "action": "move",
+                "verb": "Move",
+                "changelist": "admin:quizbank_question_changelist",
+                "changelist_title": "Questions",
             },
         )
 
@@ -505,6 +509,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
                 "action": request.POST.get("action"),
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "verb": verb,
+                "changelist": "admin:quizbank_problemreport_changelist",
+                "changelist_title": "Problem reports",
             },
         )
 
