@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from quizbank.selectors import user_totals
+from quizbank.selectors import progress_totals
 
 from .forms import ProfileForm, ResendConfirmationForm
 
@@ -27,7 +27,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         messages.success(request, "Profile saved.")
         return redirect("profile")
     return render(
-        request, "accounts/profile.html", {"form": form, "totals": user_totals(request.user)}
+        request,
+        "accounts/profile.html",
+        {"form": form, "totals": progress_totals(user=request.user)},
     )
 
 

@@ -33,7 +33,7 @@ class Pool(models.TextChoices):
     FLAGGED = "flagged", "Flagged by you"
 
 
-def questions_in_pool(
+def question_pool_list(
     *,
     user: User,
     pool: str = Pool.ALL,
@@ -71,7 +71,7 @@ class Progress:
         return round(100 * self.correct / self.answered) if self.answered else None
 
 
-def catalogue(*, user: User) -> list[Section]:
+def section_catalogue_list(*, user: User) -> list[Section]:
     """Sections with their subsections, each carrying question counts and the
     user's progress (`questions`, `seen`, `attempts`, `correct`).
 
@@ -166,13 +166,13 @@ def session_progress(*, session: PracticeSession) -> Progress:
     return Progress(counts["answered"], counts["correct"], session.size)
 
 
-def session_for(*, user: User, session_id: int) -> PracticeSession:
+def session_get(*, user: User, session_id: int) -> PracticeSession:
     return get_object_or_404(
         PracticeSession.objects.select_related("subsection__section"), pk=session_id, user=user
     )
 
 
-def first_unanswered_position(*, session: PracticeSession) -> int | None:
+def session_first_unanswered_position(*, session: PracticeSession) -> int | None:
     return (
         session.items.filter(attempt__isnull=True)
         .order_by("position")
@@ -294,12 +294,12 @@ def session_summary(*, session: PracticeSession) -> Summary:
     )
 
 
-def timed_grid(*, session: PracticeSession) -> list[dict]:
+def session_grid(*, session: PracticeSession) -> list[dict]:
     """Each item's number, whether it has an answer, and whether it is marked."""
     return list(session.items.order_by("position").values("position", "marked", "response_id"))
 
 
-def reports_of(*, user: User) -> QuerySet[ProblemReport]:
+def report_list(*, user: User) -> QuerySet[ProblemReport]:
     """The learner's problem reports, newest first, with what editors decided
     (status, note, when): one query."""
     return (
@@ -319,7 +319,7 @@ def reports_of(*, user: User) -> QuerySet[ProblemReport]:
     )
 
 
-def user_totals(user: User) -> dict[str, int]:
+def progress_totals(*, user: User) -> dict[str, int]:
     return Attempt.objects.filter(user=user).aggregate(
         attempts=Count("pk"),
         correct=Count("pk", filter=Q(correct=True)),
@@ -328,7 +328,7 @@ def user_totals(user: User) -> dict[str, int]:
     )
 
 
-def missed(*, user: User) -> QuerySet[QuestionProgress]:
+def progress_missed_list(*, user: User) -> QuerySet[QuestionProgress]:
     """Questions the learner's last answer got wrong, in syllabus order, each
     with that last choice (a queryset to page)."""
     return (
@@ -344,7 +344,7 @@ def missed(*, user: User) -> QuerySet[QuestionProgress]:
     )
 
 
-def flagged(*, user: User) -> list[Annotation]:
+def annotation_flagged_list(*, user: User) -> list[Annotation]:
     return list(
         Annotation.objects.filter(
             user=user, flagged=True, question__status=Question.Status.PUBLISHED
@@ -376,7 +376,7 @@ class QuestionView:
         return self.progress is not None and not self.in_open_timed_test
 
 
-def in_open_timed_test(*, user: User, question: Question) -> bool:
+def question_in_open_timed_test(*, user: User, question: Question) -> bool:
     return SessionItem.objects.filter(
         question=question,
         session__user=user,
@@ -386,7 +386,7 @@ def in_open_timed_test(*, user: User, question: Question) -> bool:
     ).exists()
 
 
-def question_for(*, user: User, external_id: str) -> QuestionView:
+def question_view_get(*, user: User, external_id: str) -> QuestionView:
     question = get_object_or_404(
         Question.objects.published().select_related("subsection__section"),
         external_id=external_id,
@@ -399,14 +399,14 @@ def question_for(*, user: User, external_id: str) -> QuestionView:
         .first(),
         annotation=Annotation.objects.filter(user=user, question=question).first(),
         peers=None,
-        in_open_timed_test=in_open_timed_test(user=user, question=question),
+        in_open_timed_test=question_in_open_timed_test(user=user, question=question),
     )
     if view.revealed:
-        view = replace(view, peers=peer_stats(question=question))
+        view = replace(view, peers=question_peer_stats(question=question))
     return view
 
 
-def annotation_for(*, user: User, question: Question) -> Annotation | None:
+def annotation_get(*, user: User, question: Question) -> Annotation | None:
     return Annotation.objects.filter(user=user, question=question).first()
 
 
@@ -428,13 +428,13 @@ class PeerStats:
         return self.share(key_id)
 
 
-def peer_stats(*, question: Question) -> PeerStats:
+def question_peer_stats(*, question: Question) -> PeerStats:
     rows = Attempt.objects.filter(question=question).values("choice").annotate(n=Count("pk"))
     by_choice = {r["choice"]: r["n"] for r in rows}
     return PeerStats(total=sum(by_choice.values()), by_choice=by_choice)
 
 
-def history(*, user: User):
+def attempt_history_list(*, user: User):
     """The learner's sessions, newest first, each with its score (a queryset to page)."""
     return (
         PracticeSession.objects.filter(user=user)
@@ -453,7 +453,7 @@ def history(*, user: User):
 SAMPLE_QUESTION_ID = "fund-act-sigmoid-saturated-gradient"
 
 
-def sample_question() -> tuple[Question, list[Choice]] | None:
+def question_sample_get() -> tuple[Question, list[Choice]] | None:
     """The sample question and its choices in bank order: two or three queries."""
     questions = Question.objects.published().select_related("subsection__section")
     question = questions.filter(external_id=SAMPLE_QUESTION_ID).first() or (

@@ -33,7 +33,7 @@ from .rules import (
     REPORT_MAX_LENGTH,
     SECONDS_PER_TIMED_QUESTION,
 )
-from .selectors import Pool, questions_in_pool
+from .selectors import Pool, question_pool_list
 from .signals import attempt_recorded
 
 
@@ -112,7 +112,7 @@ def session_start(
         section = subsection.section
     scope_sections = [*sections, *([section] if section and not subsection else [])]
     scope_subsections = [*subsections, *([subsection] if subsection else [])]
-    questions = questions_in_pool(
+    questions = question_pool_list(
         user=user,
         pool=pool,
         sections=scope_sections,

@@ -69,7 +69,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _sample_context(form: AnswerForm | None = None) -> dict | None:
-    found = selectors.sample_question()
+    found = selectors.question_sample_get()
     if found is None:
         return None
     question, choices = found
@@ -117,14 +117,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
         "misconceptions": analytics.misconceptions(user=user),
         "standings": analytics.percentile_by_section(user=user),
-        "reports": selectors.reports_of(user=user)[:5],
+        "reports": selectors.report_list(user=user)[:5],
     }
     return render(request, "quizbank/dashboard.html", context)
 
 
 @login_required
 def catalogue(request: HttpRequest) -> HttpResponse:
-    sections = selectors.catalogue(user=request.user)
+    sections = selectors.section_catalogue_list(user=request.user)
     return render(request, "quizbank/catalogue.html", {"sections": sections})
 
 
@@ -196,7 +196,7 @@ def custom_test(request: HttpRequest) -> HttpResponse:
     matching = None
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
-        questions = selectors.questions_in_pool(
+        questions = selectors.question_pool_list(
             user=request.user,
             pool=d["pool"],
             sections=d["sections"],
@@ -237,19 +237,23 @@ def _custom_title(d: dict) -> str:
 
 @login_required
 def missed(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.missed(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.progress_missed_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "quizbank/missed.html", {"page": page})
 
 
 @login_required
 def flagged(request: HttpRequest) -> HttpResponse:
-    rows = selectors.flagged(user=request.user)
+    rows = selectors.annotation_flagged_list(user=request.user)
     return render(request, "quizbank/flagged.html", {"rows": rows})
 
 
 @login_required
 def history(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.history(user=request.user), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.attempt_history_list(user=request.user), 25).get_page(
+        request.GET.get("page")
+    )
     return render(request, "quizbank/history.html", {"page": page})
 
 
@@ -356,7 +360,7 @@ def _download(body: bytes, content_type: str, filename: str) -> HttpResponse:
 
 @login_required
 def question_detail(request: HttpRequest, external_id: str) -> HttpResponse:
-    view = selectors.question_for(user=request.user, external_id=external_id)
+    view = selectors.question_view_get(user=request.user, external_id=external_id)
     return render(
         request, "quizbank/question_detail.html", {"view": view, "note_form": _note_form(view)}
     )
@@ -428,7 +432,7 @@ def question_note(request: HttpRequest, external_id: str) -> HttpResponse:
     question = get_object_or_404(Question.objects.published(), external_id=external_id)
     form = NoteForm(request.POST)
     if not form.is_valid():
-        annotation = selectors.annotation_for(user=request.user, question=question)
+        annotation = selectors.annotation_get(user=request.user, question=question)
         return _annotation_response(request, question, annotation, form, status=400)
     note = form.cleaned_data["note"]
     annotation = services.annotation_save(user=request.user, question=question, note=note)
@@ -464,15 +468,15 @@ def question_report(request: HttpRequest, external_id: str) -> HttpResponse:
 
 @login_required
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = selectors.session_for(user=request.user, session_id=session_id)
+    session = selectors.session_get(user=request.user, session_id=session_id)
     if session.is_over():  # the summary ends a timed test whose time ran out
         return redirect("session-summary", session.pk)
-    position = selectors.first_unanswered_position(session=session) or 1
+    position = selectors.session_first_unanswered_position(session=session) or 1
     return redirect("session-item", session.pk, position)
 
 
 def _render_item(request, state, form=None, status=200) -> HttpResponse:
-    annotation = selectors.annotation_for(user=request.user, question=state.question)
+    annotation = selectors.annotation_get(user=request.user, question=state.question)
     context = {
         "state": state,
         "form": form,
@@ -482,7 +486,7 @@ def _render_item(request, state, form=None, status=200) -> HttpResponse:
     }
     if state.attempt is not None:  # feedback: how others answered, and a way to report
         context |= {
-            "peers": selectors.peer_stats(question=state.question),
+            "peers": selectors.question_peer_stats(question=state.question),
             "report_form": ReportForm(),
         }
     template = _partial(request, "quizbank/question.html", "practice")
@@ -504,7 +508,7 @@ def _timed_item(request, state, form=None, status=200) -> HttpResponse:
     if services.timed_finish_if_over(user=request.user, session=session):
         return redirect("session-summary", session.pk)
     services.timed_visit(user=request.user, session_id=session.pk, item=state.item)
-    grid = selectors.timed_grid(session=session)
+    grid = selectors.session_grid(session=session)
     return render(
         request, "quizbank/timed.html", {"state": state, "grid": grid, "form": form}, status=status
     )
@@ -572,7 +576,7 @@ def _timed_respond(request, state) -> HttpResponse:
 @limited
 def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
     """Submit a timed test, or finish a tutor session early: either way, the summary."""
-    session = selectors.session_for(user=request.user, session_id=session_id)
+    session = selectors.session_get(user=request.user, session_id=session_id)
     services.session_finish(user=request.user, session=session)
     return redirect("session-summary", session.pk)
 
@@ -580,10 +584,10 @@ def session_finish(request: HttpRequest, session_id: int) -> HttpResponse:
 @login_required
 def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     """Before submitting a timed test: what is still unanswered or marked."""
-    session = selectors.session_for(user=request.user, session_id=session_id)
+    session = selectors.session_get(user=request.user, session_id=session_id)
     if not session.is_timed or services.timed_finish_if_over(user=request.user, session=session):
         return redirect("session-summary", session.pk)
-    grid = selectors.timed_grid(session=session)
+    grid = selectors.session_grid(session=session)
     context = {
         "session": session,
         "grid": grid,
@@ -595,7 +599,7 @@ def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @login_required
 def session_summary(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = selectors.session_for(user=request.user, session_id=session_id)
+    session = selectors.session_get(user=request.user, session_id=session_id)
     if session.is_timed:
         session = services.timed_finish_if_over(user=request.user, session=session)
         if session is None:  # still running: no results before the end

@@ -39,7 +39,7 @@ class Today:
         return bars
 
 
-def today_of(user: User) -> Today:
+def today_summary(*, user: User) -> Today:
     row = (
         User.objects.filter(pk=user.pk)
         .select_related("goal", "readiness_plan__forecast")

@@ -19,7 +19,7 @@ from quizbank.services import session_create
 from srs import clock
 from srs.days import DayRule
 from srs.models import Card, ReviewLog
-from srs.selectors import due_today, review_queue
+from srs.selectors import card_due_today, card_review_queue
 
 from . import model
 from .models import Forecast, Goal, Mock, Plan
@@ -135,7 +135,7 @@ def learner_state(user: User) -> model.Learner:
         min(300.0, max(10.0, statistics.median(times) / 1000)) if times else model.DEFAULT_SECONDS
     )
     answered_today = ReviewLog.objects.filter(user=user, reviewed_at__gte=rule.start(today)).count()
-    due = due_today(user)
+    due = card_due_today(user=user)
     window = [rule.day_of(clock.now()) - timedelta(days=n) for n in range(ADHERENCE_DAYS, 0, -1)]
     active = {
         rule.day_of(at)
@@ -284,7 +284,7 @@ def plan_start(*, user: User) -> PracticeSession | None:
         plan = Plan.objects.filter(user=user).first()
     if plan is None:
         return None
-    reviews = review_queue(user).review_ids[: plan.reviews]
+    reviews = card_review_queue(user=user).review_ids[: plan.reviews]
     seen = set(
         Card.objects.filter(user=user, question_id__in=plan.new_question_ids).values_list(
             "question_id", flat=True

@@ -10,14 +10,14 @@ class SrsConfig(AppConfig):
 
         from quizbank.signals import attempt_recorded
 
-        from .selectors import due_today_forget
+        from .selectors import card_due_today_forget
         from .services import card_record_attempt
 
         def _schedule(sender, *, attempt, in_review, **kwargs):
             card_record_attempt(attempt=attempt, in_review=in_review)
             # The navigation's cached "Due today" count: now, and once committed.
-            due_today_forget(attempt.user_id)
-            transaction.on_commit(lambda: due_today_forget(attempt.user_id))
+            card_due_today_forget(user_id=attempt.user_id)
+            transaction.on_commit(lambda: card_due_today_forget(user_id=attempt.user_id))
 
         # Strong reference, keyed by uid, so a reload never connects it twice.
         attempt_recorded.connect(_schedule, weak=False, dispatch_uid="srs.card_record_attempt")

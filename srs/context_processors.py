@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import due_today_cached
+from .selectors import card_due_today_cached
 
 
 def due(request) -> dict:
@@ -9,4 +9,4 @@ def due(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"srs_due": SimpleLazyObject(lambda: due_today_cached(user))}
+    return {"srs_due": SimpleLazyObject(lambda: card_due_today_cached(user=user))}

@@ -48,7 +48,7 @@ class DueToday:
         return self.reviews + self.new
 
 
-def due_cards(*, user, before: datetime) -> QuerySet[Card]:
+def card_due_list(*, user, before: datetime) -> QuerySet[Card]:
     """Cards of published questions falling due before `before` (`user` may be an OuterRef)."""
     return Card.objects.filter(
         user=user, due__lt=before, question__status=Question.Status.PUBLISHED
@@ -60,7 +60,7 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
-def due_today(user: User, *, now: datetime | None = None) -> DueToday:
+def card_due_today(*, user: User, now: datetime | None = None) -> DueToday:
     """What the learner has due in their current study day. One query."""
     rule = DayRule.for_user(user)
     day = rule.day_of(now or clock.now())
@@ -71,7 +71,7 @@ def due_today(user: User, *, now: datetime | None = None) -> DueToday:
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            due=_count(due_cards(user=OuterRef("pk"), before=end)),
+            due=_count(card_due_list(user=OuterRef("pk"), before=end)),
             reviewed=_count(logs.filter(kind=ReviewLog.Kind.REVIEW)),
             introduced=_count(logs.filter(kind=ReviewLog.Kind.NEW)),
         )
@@ -96,7 +96,7 @@ def _due_version_key(user_id: int) -> str:
     return f"srs:due-v:{user_id}"
 
 
-def due_today_cached(user: User) -> DueToday:
+def card_due_today_cached(*, user: User) -> DueToday:
     """`due_today` for the navigation on every page, kept in the cache per learner,
     study day and settings, so a page costs no query for it.
 
@@ -119,12 +119,12 @@ def due_today_cached(user: User) -> DueToday:
     )
     due = cache.get(key)
     if not isinstance(due, DueToday) or due.day != day:
-        due = due_today(user)
+        due = card_due_today(user=user)
         cache.set(key, due, DUE_TTL)
     return due
 
 
-def due_today_forget(user_id: int) -> None:
+def card_due_today_forget(*, user_id: int) -> None:
     """A stored answer changed the learner's cards and review log: start a new
     version. Called at once and again on commit, so a page that recomputed
     between the answer and its commit cannot keep a stale count."""
@@ -142,11 +142,13 @@ class Queue:
         return (self.review_ids + self.new_ids)[:MAX_QUEUE]
 
 
-def review_queue(user: User, *, now: datetime | None = None) -> Queue:
+def card_review_queue(*, user: User, now: datetime | None = None) -> Queue:
     """Today's review queue: `due_today`'s reviews, then its new questions. Three queries."""
-    due = due_today(user, now=now)
+    due = card_due_today(user=user, now=now)
     rule = DayRule.for_user(user)
-    rows = due_cards(user=user, before=due.day_end).values_list("question_id", "due", "last_review")
+    rows = card_due_list(user=user, before=due.day_end).values_list(
+        "question_id", "due", "last_review"
+    )
 
     def overdue(row) -> tuple[float, datetime]:
         _, due_at, last = row
@@ -167,11 +169,11 @@ def review_queue(user: User, *, now: datetime | None = None) -> Queue:
     return Queue(due=due, review_ids=review_ids, new_ids=new_ids)
 
 
-def weakest_topic(user: User, *, due: DueToday) -> str | None:
+def subsection_weakest(*, user: User, due: DueToday) -> str | None:
     """The topic (subsection) among today's due cards with the lowest mean
     stability: what the learner is closest to forgetting. One query."""
     row = (
-        due_cards(user=user, before=due.day_end)
+        card_due_list(user=user, before=due.day_end)
         .values("question__subsection__number", "question__subsection__title")
         .annotate(stability=Avg("stability"), cards=Count("pk"))
         .order_by("stability", "-cards", "question__subsection__number")
@@ -188,14 +190,14 @@ class DayLoad:
     cards: int
 
 
-def forecast(user: User, *, due: DueToday, days: int = 14) -> list[DayLoad]:
+def card_due_forecast(*, user: User, due: DueToday, days: int = 14) -> list[DayLoad]:
     """Cards falling due on each of the next `days` study days, today first
     (today's count includes the overdue ones). One query: a card always falls
     due at the start of a study day, so grouping by `due` groups by day."""
     rule = DayRule.for_user(user)
     last = due.day + timedelta(days=days - 1)
     rows = (
-        due_cards(user=user, before=rule.end(last))
+        card_due_list(user=user, before=rule.end(last))
         .annotate(
             day_start=Case(
                 When(due__lt=due.day_end, then=Value(due.day_start)),
@@ -238,7 +240,7 @@ class ReviewStats:
         return round(self.answers / self.days, 1)
 
 
-def review_stats(user: User, *, due: DueToday, days: int = 30) -> ReviewStats:
+def review_stats(*, user: User, due: DueToday, days: int = 30) -> ReviewStats:
     """The last `days` study days (today included) of review logs. One query."""
     since = DayRule.for_user(user).start(due.day - timedelta(days=days - 1))
     review = Q(kind=ReviewLog.Kind.REVIEW)
@@ -250,7 +252,7 @@ def review_stats(user: User, *, due: DueToday, days: int = 30) -> ReviewStats:
     return ReviewStats(days=days, **row)
 
 
-def next_review(user: User, *, question_id: int, now: datetime | None = None) -> int | None:
+def card_next_review(*, user: User, question_id: int, now: datetime | None = None) -> int | None:
     """Study days until the learner's card for this question falls due again
     (0: today), or None without a card. One query."""
     card_due = (

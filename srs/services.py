@@ -150,7 +150,7 @@ def _claim_python(now: datetime) -> list[int]:
         rule = DayRule.for_user(user)
         if not rule.reminder_passed(now, user.reminder_time):
             continue
-        if selectors.due_today(user, now=now).reviews == 0:
+        if selectors.card_due_today(user=user, now=now).reviews == 0:
             continue
         log, created = ReminderLog.objects.get_or_create(
             user=user, local_date=rule.day_of(now), defaults={"queued_at": now}
@@ -224,13 +224,13 @@ def reminder_send(*, log_id: int) -> str:
     elif DayRule.for_user(user).day_of(now) != log.local_date:
         reason = "day over"
     else:
-        due = selectors.due_today(user, now=now)
+        due = selectors.card_due_today(user=user, now=now)
         reason = "" if due.reviews else "nothing due"
     if reason:
         log.status, log.reason = ReminderLog.Status.SKIPPED, reason
         log.save(update_fields=["status", "reason"])
         return log.status
-    topic = selectors.weakest_topic(user, due=due)
+    topic = selectors.subsection_weakest(user=user, due=due)
     try:
         emails.reminder_message(user=user, due=due, topic=topic).send()
     except SMTPException as exc:

@@ -15,15 +15,15 @@ from . import charts, emails, selectors, services
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    due = selectors.due_today(request.user)
-    loads = selectors.forecast(request.user, due=due)
+    due = selectors.card_due_today(user=request.user)
+    loads = selectors.card_due_forecast(user=request.user, due=due)
     context = {
         # `srs_due` replaces the navigation's own (lazy) count: one query for both.
         "srs_due": due,
         "forecast": loads,
         "chart": charts.forecast_bars(loads),
         "week_ahead": sum(d.cards for d in loads[:7]),
-        "stats": selectors.review_stats(request.user, due=due),
+        "stats": selectors.review_stats(user=request.user, due=due),
     }
     return render(request, "srs/queue.html", context)
 
@@ -31,7 +31,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def queue_start(request: HttpRequest) -> HttpResponse:
-    queue = selectors.review_queue(request.user)
+    queue = selectors.card_review_queue(user=request.user)
     if not queue.question_ids:
         messages.info(request, "Nothing is due today. Well done.")
         return redirect("srs-queue")

@@ -11,7 +11,7 @@ register = template.Library()
 
 @register.inclusion_tag("readiness/today.html", takes_context=True)
 def readiness_today(context):
-    today = selectors.today_of(context["user"])
+    today = selectors.today_summary(user=context["user"])
     return {
         "today": today,
         "bars": today.due_chart(),

@@ -12,5 +12,9 @@ register = template.Library()
 def next_review(context, question) -> dict:
     """When the learner's card for `question` comes back, after an answer. One query."""
     user = context["request"].user
-    days = selectors.next_review(user, question_id=question.pk) if user.is_authenticated else None
+    days = (
+        selectors.card_next_review(user=user, question_id=question.pk)
+        if user.is_authenticated
+        else None
+    )
     return {"days": days}

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from quizbank.models import ProblemReport
-from quizbank.selectors import reports_of
+from quizbank.selectors import report_list
 from quizbank.services import report_create
 from tests.factories import QuestionFactory, UserFactory
 
@@ -69,7 +69,7 @@ def test_close_with_a_note_and_the_reporter_sees_it(
         "Fixed the key; thanks!",
         editor_user,
     )
-    (mine,) = reports_of(user=user)
+    (mine,) = report_list(user=user)
     assert (mine.status, mine.get_status_display(), mine.resolution_note) == (
         status,
         label,
@@ -101,7 +101,7 @@ def test_reports_of_shows_only_the_users_own_in_one_query(
 ):
     report_create(user=other_user, question=report.question, reason="Someone else's")
     with django_assert_num_queries(1):
-        mine = [(r.question.external_id, r.status) for r in reports_of(user=user)]
+        mine = [(r.question.external_id, r.status) for r in report_list(user=user)]
     assert mine == [("bad-key", "open")]
 
 

@@ -94,12 +94,12 @@ def test_a_lost_database_connection_is_a_503_with_retry_after(user, monkeypatch)
     client = Client(raise_request_exception=False)
     client.force_login(user)
     monkeypatch.setattr(
-        selectors, "catalogue", fail(OperationalError("server closed the connection"))
+        selectors, "section_catalogue_list", fail(OperationalError("server closed the connection"))
     )
     response = client.get(reverse("catalogue"))
     assert response.status_code == 503 and response["Retry-After"] == "5"
     assert "Back in a moment" in response.content.decode()
 
-    monkeypatch.setattr(selectors, "catalogue", fail(ValueError("a bug")))
+    monkeypatch.setattr(selectors, "section_catalogue_list", fail(ValueError("a bug")))
     response = client.get(reverse("catalogue"))
     assert response.status_code == 500 and "Retry-After" not in response

@@ -64,7 +64,7 @@ def test_each_pool_holds_the_questions_it_names(user):
     answer(other, session(other, [unused]).items.get(), wrong(unused))
 
     def pool(name, **kw):
-        return ids(selectors.questions_in_pool(user=user, pool=name, **kw))
+        return ids(selectors.question_pool_list(user=user, pool=name, **kw))
 
     everything = {right.pk, missed.pk, flagged.pk, unused.pk, hard.pk}
     assert pool(Pool.ALL) == everything
@@ -72,7 +72,7 @@ def test_each_pool_holds_the_questions_it_names(user):
     assert pool(Pool.MISSED) == {missed.pk}
     assert pool(Pool.FLAGGED) == {flagged.pk}
     assert pool(Pool.ALL, difficulties=["medium"]) == everything - {hard.pk}
-    seen = {q.pk: q.seen for q in selectors.questions_in_pool(user=user)}
+    seen = {q.pk: q.seen for q in selectors.question_pool_list(user=user)}
     assert seen[unused.pk] is None and seen[right.pk] is not None
 
 
@@ -84,9 +84,9 @@ def test_a_pool_is_scoped_by_sections_or_subsections(user):
         SubsectionFactory(section=b),
     )
     qa1, qa2, qb1 = (QuestionFactory(subsection=s) for s in (a1, a2, b1))
-    assert ids(selectors.questions_in_pool(user=user, sections=[a])) == {qa1.pk, qa2.pk}
-    assert ids(selectors.questions_in_pool(user=user, subsections=[a2])) == {qa2.pk}
-    assert ids(selectors.questions_in_pool(user=user, sections=[b], subsections=[a1])) == {
+    assert ids(selectors.question_pool_list(user=user, sections=[a])) == {qa1.pk, qa2.pk}
+    assert ids(selectors.question_pool_list(user=user, subsections=[a2])) == {qa2.pk}
+    assert ids(selectors.question_pool_list(user=user, sections=[b], subsections=[a1])) == {
         qb1.pk,
         qa1.pk,
     }
@@ -115,7 +115,7 @@ def test_the_catalogue_counts_published_questions_and_the_learners_progress(user
     other = UserFactory()
     answer(other, session(other, [q2]).items.get(), wrong(q2))
 
-    (got,) = [s for s in selectors.catalogue(user=user) if s.pk == section.pk]
+    (got,) = [s for s in selectors.section_catalogue_list(user=user) if s.pk == section.pk]
     assert (got.questions_count, got.seen) == (3, 2)
     s1, s2 = sorted(got.subsections.all(), key=lambda s: s.pk)
     assert (s1.questions_count, s1.seen, s1.progress) == (2, 2, Progress(3, 2, 2))
@@ -149,15 +149,15 @@ def test_an_item_shows_its_choices_in_the_learners_order_and_the_sessions_progre
 def test_the_first_unanswered_item_and_the_session_lookup(user):
     qs = [QuestionFactory() for _ in range(3)]
     s = session(user, qs)
-    assert selectors.first_unanswered_position(session=s) == 1
+    assert selectors.session_first_unanswered_position(session=s) == 1
     answer(user, s.items.get(position=1), None)
     answer(user, s.items.get(position=3), None)
-    assert selectors.first_unanswered_position(session=s) == 2
+    assert selectors.session_first_unanswered_position(session=s) == 2
     answer(user, s.items.get(position=2), None)
-    assert selectors.first_unanswered_position(session=s) is None
-    assert selectors.session_for(user=user, session_id=s.pk) == s
+    assert selectors.session_first_unanswered_position(session=s) is None
+    assert selectors.session_get(user=user, session_id=s.pk) == s
     with pytest.raises(Http404):
-        selectors.session_for(user=UserFactory(), session_id=s.pk)
+        selectors.session_get(user=UserFactory(), session_id=s.pk)
 
 
 def summary_item(spent=0, taken=None, correct=None):
@@ -204,7 +204,7 @@ def test_the_timed_grid_shows_answered_and_marked_items(user):
     services.timed_respond(
         user=user, session_id=s.pk, item=second, choice_id=key(qs[1]).pk, marked=True
     )
-    assert selectors.timed_grid(session=s) == [
+    assert selectors.session_grid(session=s) == [
         {"position": 1, "marked": False, "response_id": None},
         {"position": 2, "marked": True, "response_id": key(qs[1]).pk},
         {"position": 3, "marked": False, "response_id": None},
@@ -234,13 +234,13 @@ def test_totals_missed_and_flagged_are_the_learners_own(user):
     other = UserFactory()
     answer(other, session(other, [q_fixed]).items.get(), wrong(q_fixed))
 
-    assert selectors.user_totals(user) == {
+    assert selectors.progress_totals(user=user) == {
         "attempts": 5,
         "correct": 1,
         "questions": 4,
         "sessions": 2,
     }
-    missed = list(selectors.missed(user=user))
+    missed = list(selectors.progress_missed_list(user=user))
     assert [p.question_id for p in missed] == [q_early.pk, q_late.pk]
     assert missed[0].last_choice == wrong(q_early)
 
@@ -248,7 +248,10 @@ def test_totals_missed_and_flagged_are_the_learners_own(user):
         services.annotation_save(user=user, question=q, flagged=True)
     services.annotation_save(user=user, question=q_fixed, flagged=False)
     services.annotation_save(user=other, question=q_fixed, flagged=True)
-    assert [a.question_id for a in selectors.flagged(user=user)] == [q_early.pk, q_late.pk]
+    assert [a.question_id for a in selectors.annotation_flagged_list(user=user)] == [
+        q_early.pk,
+        q_late.pk,
+    ]
 
 
 def test_reports_are_the_learners_own_newest_first(user, monkeypatch):
@@ -257,7 +260,7 @@ def test_reports_are_the_learners_own_newest_first(user, monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda n=n: T0 + timedelta(minutes=n))
         services.report_create(user=user, question=q, reason=f"r{n}")
     services.report_create(user=UserFactory(), question=q1, reason="theirs")
-    assert [r.reason for r in selectors.reports_of(user=user)] == ["r1", "r0"]
+    assert [r.reason for r in selectors.report_list(user=user)] == ["r1", "r0"]
 
 
 # A question outside a session ------------------------------------------------------------
@@ -275,12 +278,12 @@ def test_a_question_reveals_its_key_and_peers_only_after_an_answer(user, monkeyp
     for other, choice in zip(others, [key(q), key(q), wrong(q)], strict=True):
         answer(other, session(other, [q]).items.get(), choice)
 
-    before = selectors.question_for(user=user, external_id=q.external_id)
+    before = selectors.question_view_get(user=user, external_id=q.external_id)
     assert (before.revealed, before.peers, before.progress) == (False, None, None)
     assert [c.position for c in before.choices] == [0, 1, 2, 3]
     services.annotation_save(user=user, question=q, note="mine")
     answer(user, session(user, [q]).items.get(), wrong(q))
-    after = selectors.question_for(user=user, external_id=q.external_id)
+    after = selectors.question_view_get(user=user, external_id=q.external_id)
     assert after.revealed and after.annotation.note == "mine"
     assert after.progress.last_choice == wrong(q)
     assert (after.peers.total, after.peers.success(key(q).pk), after.peers.share(wrong(q).pk)) == (
@@ -288,25 +291,27 @@ def test_a_question_reveals_its_key_and_peers_only_after_an_answer(user, monkeyp
         50,
         50,
     )
-    assert selectors.annotation_for(user=user, question=q).note == "mine"
-    assert selectors.annotation_for(user=others[0], question=q) is None
+    assert selectors.annotation_get(user=user, question=q).note == "mine"
+    assert selectors.annotation_get(user=others[0], question=q) is None
 
     # In a running timed test, the key stays hidden even though it was answered before.
     monkeypatch.setattr(timezone, "now", lambda: T0)
     timed = session(user, [q], mode=PracticeSession.Mode.TIMED)  # deadline T0 + 90 s
-    hidden = selectors.question_for(user=user, external_id=q.external_id)
+    hidden = selectors.question_view_get(user=user, external_id=q.external_id)
     assert (hidden.in_open_timed_test, hidden.revealed, hidden.peers) == (True, False, None)
     monkeypatch.setattr(timezone, "now", lambda: T0 + timedelta(seconds=90))
-    assert selectors.in_open_timed_test(user=user, question=q) is False  # the deadline passed
+    assert (
+        selectors.question_in_open_timed_test(user=user, question=q) is False
+    )  # the deadline passed
     monkeypatch.setattr(timezone, "now", lambda: T0 + timedelta(seconds=89))
-    assert selectors.in_open_timed_test(user=user, question=q) is True
-    assert selectors.in_open_timed_test(user=others[0], question=q) is False
+    assert selectors.question_in_open_timed_test(user=user, question=q) is True
+    assert selectors.question_in_open_timed_test(user=others[0], question=q) is False
     services.timed_finish(user=user, session_id=timed.pk)
-    assert selectors.in_open_timed_test(user=user, question=q) is False
+    assert selectors.question_in_open_timed_test(user=user, question=q) is False
 
     Question.objects.filter(pk=q.pk).update(status=Question.Status.RETIRED)
     with pytest.raises(Http404):
-        selectors.question_for(user=user, external_id=q.external_id)
+        selectors.question_view_get(user=user, external_id=q.external_id)
 
 
 def test_history_lists_sessions_newest_first_with_their_scores(user, monkeypatch):
@@ -321,5 +326,5 @@ def test_history_lists_sessions_newest_first_with_their_scores(user, monkeypatch
         answer(user, item, choice)
     answer(user, newer.items.get(position=1), wrong(qs[0]))
     session(UserFactory(), qs)
-    got = [(s.pk, s.answered, s.correct) for s in selectors.history(user=user)]
+    got = [(s.pk, s.answered, s.correct) for s in selectors.attempt_history_list(user=user)]
     assert got == [(newer.pk, 1, 0), (older.pk, 3, 2)]

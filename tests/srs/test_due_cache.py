@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from quizbank import services
 from quizbank.models import Attempt
-from srs.selectors import due_today, due_today_cached
+from srs.selectors import card_due_today, card_due_today_cached
 from tests.factories import QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -45,15 +45,18 @@ def test_a_learner_never_sees_another_learners_cached_count(client, bank, settin
     other.force_login(idle)
     assert nav_count(other) == "0"  # busy's cached 3 is not idle's
     assert nav_count(client) == "3"
-    assert due_today_cached(idle).reviews == 0 and due_today_cached(busy).reviews == 3
+    assert (
+        card_due_today_cached(user=idle).reviews == 0
+        and card_due_today_cached(user=busy).reviews == 3
+    )
 
 
 def test_an_answer_drops_the_cached_count(client, bank):
     user = UserFactory()
     client.force_login(user)
-    fresh = due_today_cached(user).new  # cached now
+    fresh = card_due_today_cached(user=user).new  # cached now
     answer_all(user, client, correct=False)
-    assert due_today_cached(user).new == fresh - 3 == due_today(user).new
+    assert card_due_today_cached(user=user).new == fresh - 3 == card_due_today(user=user).new
 
 
 def test_a_settings_change_reads_a_new_entry(client, bank, settings):
@@ -90,4 +93,4 @@ def test_with_the_cache_down_answers_are_stored_and_counts_are_right(client, ban
         assert nav_count(client) == "3"  # computed every time
     cache.clear()  # Redis is back, restarted empty (it keeps nothing on disk)
     assert nav_count(client) == "3"
-    assert due_today_cached(user) == due_today(user)
+    assert card_due_today_cached(user=user) == card_due_today(user=user)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from quizbank.models import PracticeSession, Question
 from srs.days import DayRule
-from srs.selectors import due_today, review_queue
+from srs.selectors import card_due_today, card_review_queue
 from tests.factories import QuestionFactory, UserFactory
 from tests.srs.factories import card_due
 
@@ -36,7 +36,7 @@ def test_due_today_counts_due_cards_within_the_daily_limits(learner, today):
     retired = card_due(learner, today)
     Question.objects.filter(pk=retired.question_id).update(status=Question.Status.RETIRED)
 
-    due = due_today(learner)
+    due = card_due_today(user=learner)
     assert (due.reviews, due.backlog, due.new) == (3, 1, 2)  # 4 due, limit 3
 
 
@@ -46,7 +46,7 @@ def test_a_card_due_later_today_counts_today(learner, today):
     card = card_due(learner, today)
     card.due = rule.end(today) - timedelta(minutes=1)
     card.save()
-    assert due_today(learner).reviews == 1
+    assert card_due_today(user=learner).reviews == 1
 
 
 def test_the_queue_puts_the_most_overdue_for_their_interval_first(learner, today):
@@ -57,7 +57,7 @@ def test_the_queue_puts_the_most_overdue_for_their_interval_first(learner, today
     c = card_due(learner, today, interval=1)  # due today
     d = card_due(learner, today - timedelta(days=1), interval=4)  # 25% overdue
     new = QuestionFactory()
-    queue = review_queue(learner)
+    queue = card_review_queue(user=learner)
     assert queue.review_ids == [b.question_id, d.question_id, a.question_id, c.question_id]
     assert queue.new_ids == [new.pk]
     assert queue.question_ids == [*queue.review_ids, new.pk]
@@ -77,7 +77,7 @@ def test_the_navigation_queue_and_session_agree(learner, today, client):
     assert session.mode == PracticeSession.Mode.REVIEW
     assert (
         list(session.items.values_list("question_id", flat=True))
-        == review_queue(learner).question_ids
+        == card_review_queue(user=learner).question_ids
     )
     assert session.size == 3  # no unseen questions in the bank
 
@@ -118,7 +118,7 @@ def test_queue_and_navigation_query_counts(
     # 14-day forecast, the last 30 days' statistics
     with django_assert_num_queries(4):
         client.get(reverse("srs-queue"))
-    # start: user, due_today, due cards, new questions, then session_create's
+    # start: user, card_due_today, due cards, new questions, then session_create's
     # savepoint, choices, insert session, insert items, release
     with django_assert_num_queries(9):
         client.post(reverse("srs-start"))

@@ -19,7 +19,7 @@ from django.urls import reverse
 from srs import services
 from srs.days import DayRule
 from srs.models import Card, ReminderLog
-from srs.selectors import due_today
+from srs.selectors import card_due_today
 from tests.factories import UserFactory
 from tests.srs.conftest import BROKER_URL
 from tests.srs.factories import card_due
@@ -78,7 +78,7 @@ def test_each_learner_gets_one_email_on_each_local_day_with_reviews_due(
     assert [local(tonga, t) for t in received[tonga.pk]] == [(d1, time(18)), (d3, time(18))]
     # Samoa: day 1 only; unsubscribed before day 2 although the card stays due.
     assert [local(samoa, t) for t in received[samoa.pk]] == [(d1, time(18))]
-    assert due_today(samoa, now=datetime(2026, 3, 10, 6, tzinfo=UTC)).reviews == 1
+    assert card_due_today(user=samoa, now=datetime(2026, 3, 10, 6, tzinfo=UTC)).reviews == 1
     # New York: 18:00 EDT on the day the clocks went forward, 22:00 UTC (not 23:00);
     # then every day after, as the card stays due.
     assert received[york.pk][0] == datetime(2026, 3, 8, 22, 0, tzinfo=UTC)

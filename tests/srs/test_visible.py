@@ -10,7 +10,7 @@ from django.urls import reverse
 from quizbank import services
 from srs.days import DayRule
 from srs.models import Card, ReviewLog
-from srs.selectors import due_today, forecast, next_review, review_stats
+from srs.selectors import card_due_forecast, card_due_today, card_next_review, review_stats
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory, answer
 from tests.srs.factories import card_due
 
@@ -45,7 +45,7 @@ def test_forecast_counts_each_study_day_and_overdue_ones_today(learner, today):
     for offset in (-3, -1, 0, 0, 1, 5, 5, 5, 13, 14, 30):
         card_due(learner, today + timedelta(days=offset))
     card_due(UserFactory(), today)  # someone else's
-    loads = forecast(learner, due=due_today(learner))
+    loads = card_due_forecast(user=learner, due=card_due_today(user=learner))
     assert len(loads) == 14 and loads[0].day == today
     assert [d.cards for d in loads] == [4, 1, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 1]
 
@@ -58,22 +58,22 @@ def test_review_stats_over_the_last_30_days(learner, today):
     log(card, day=today - timedelta(days=2), kind=ReviewLog.Kind.REVIEW, rating=again)
     log(card, day=today - timedelta(days=2), kind=ReviewLog.Kind.NEW, rating=again)
     log(card, day=today - timedelta(days=40), kind=ReviewLog.Kind.REVIEW, rating=again)  # too old
-    stats = review_stats(learner, due=due_today(learner))
+    stats = review_stats(user=learner, due=card_due_today(user=learner))
     assert (stats.answers, stats.reviews, stats.recalled) == (8, 7, 6)
     assert stats.retention == 86 and stats.reviews_a_day == 0.2
 
 
 def test_review_stats_before_any_review(learner, today):
-    stats = review_stats(learner, due=due_today(learner))
+    stats = review_stats(user=learner, due=card_due_today(user=learner))
     assert stats.retention is None and stats.reviews_a_day == 0
 
 
 def test_next_review_counts_study_days(learner, today):
     card = card_due(learner, today + timedelta(days=4))
-    assert next_review(learner, question_id=card.question_id) == 4
+    assert card_next_review(user=learner, question_id=card.question_id) == 4
     overdue = card_due(learner, today - timedelta(days=2))
-    assert next_review(learner, question_id=overdue.question_id) == 0
-    assert next_review(learner, question_id=QuestionFactory().pk) is None
+    assert card_next_review(user=learner, question_id=overdue.question_id) == 0
+    assert card_next_review(user=learner, question_id=QuestionFactory().pk) is None
 
 
 def test_feedback_says_when_the_question_comes_back(client, learner, today):
@@ -101,8 +101,9 @@ def test_the_review_page_shows_the_forecast_and_statistics(
     log(card, day=today - timedelta(days=1), kind=ReviewLog.Kind.REVIEW, rating=3)
     client.force_login(learner)
     client.get(reverse("srs-queue"))
-    # session, user, due_today (the navigation reuses it), forecast, statistics
-    with django_assert_num_queries(5):
+    # user, card_due_today (the navigation reuses it; the session is in Redis),
+    # the 14-day forecast, the statistics
+    with django_assert_num_queries(4):
         page = client.get(reverse("srs-queue")).content.decode()
     assert "The next 14 days" in page and "3 in the next 7 days" in page
     assert "<td>2</td>" in page  # the accessible table under the chart
