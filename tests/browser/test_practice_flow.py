@@ -39,7 +39,7 @@ def test_sign_up_practise_and_see_the_score(page: Page, live_server, bank):
     page.get_by_label("Password:", exact=True).fill("a-long-pass-phrase")
     page.get_by_label("Password (again)").fill("a-long-pass-phrase")
     page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)[1]
     page.goto(live_server.url + link)  # one click confirms and logs in
 

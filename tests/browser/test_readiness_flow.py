@@ -100,8 +100,9 @@ def test_goal_plan_forecast_and_mock(page: Page, live_server, clock):
     page.reload()
     today.get_by_role("button", name=re.compile("Sit a syllabus mock")).click()
     expect(page.get_by_role("heading", name=re.compile("Question 1 of 40"))).to_be_visible()
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Submit test").click()
+    page.get_by_role("button", name="Review and submit").click()
+    page.once("dialog", lambda dialog: dialog.accept())  # 40 unanswered: sure?
+    page.get_by_role("button", name="Submit the test").click()
     page.wait_for_url(re.compile(r"/sessions/\d+/summary/"))
     page.goto(live_server.url + "/dashboard/")
     mock = Mock.objects.get(user=user)
