@@ -74,7 +74,7 @@ def take_away(*, user: User) -> list[Card]:
         .filter(Q(missed=True) | Q(flagged=True))
         .select_related("subsection__section")
         .prefetch_related(Prefetch("choices", Choice.objects.order_by("position")))
-        .order_by("subsection__section__position", "subsection__position", "position")
+        .order_by("subsection__section__position", "subsection__position", "position", "pk")
     )
     return [Card(q, list(q.choices.all()), q.missed, q.flagged, q.my_note or "") for q in questions]
 
