@@ -1,5 +1,7 @@
 """Answers written straight as attempts, to seed item analysis exactly."""
 
+from importlib import import_module
+
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -50,7 +52,25 @@ def learners(n: int) -> list:
     )
 
 
+def editor_group() -> Group:
+    """The group the data migration made. A transactional test (browser, races)
+    flushes the database after it, data migrations' rows with it, so when it is
+    gone run the migration's own function again, on the migration's models."""
+    group = Group.objects.filter(name="Editor").first()
+    if group is None:
+        from django.db import connection
+        from django.db.migrations.executor import MigrationExecutor
+
+        migration = import_module("editorial.migrations.0002_editor_group")
+        state = MigrationExecutor(connection).loader.project_state(
+            ("editorial", "0002_editor_group")
+        )
+        migration.create_editor_group(state.apps, None)
+        group = Group.objects.get(name="Editor")
+    return group
+
+
 def editor():
     user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(editor_group())
     return user

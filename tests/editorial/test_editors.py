@@ -1,16 +1,16 @@
 """The Editor group: questions and reports, not users or settings."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from tests.editorial.factories import editor_group
 from tests.factories import QuestionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_migration_creates_the_editor_group():
-    perms = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    perms = set(editor_group().permissions.values_list("codename", flat=True))
     assert {"change_question", "add_question", "change_problemreport"} <= perms
     assert not {p for p in perms if p.endswith("_user") or p.endswith("_group")}
     assert "delete_question" not in perms  # editors retire, never delete
