@@ -68,11 +68,10 @@ compose-check:
 # The whole suite on Postgres and, at the same time on the second core, the journeys
 # and views on SQLite (what `make run` uses), each with its own Redis database.
 SQLITE_TESTS := tests/journeys tests/quizbank tests/accounts tests/editorial
-# Tests run in a shuffled order (pytest-randomly), both passes with one seed,
-# printed in each header. A plain `make test` (and CI) uses the seed below, an
-# order seen green on a clean clone; `make test SEED=random` draws a new order,
-# so a test that leans on another's leftovers shows; `SEED=1234` repeats one.
-SEED ?= 1522251785
+# Tests run in a new shuffled order each time (pytest-randomly), both passes with
+# one seed, printed in each header, so a test that leans on another's leftovers
+# shows at once; `make test SEED=1234` repeats an order.
+SEED ?= random
 ifeq ($(SEED),random)
 override SEED := $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
 endif
