@@ -20,11 +20,12 @@ HISTORIES = [10, 20_000]
 # learner's annotation; the question and its choices come from the cache, kept
 # per question version (cold: two more queries, the same for every learner).
 QUESTION_PAGE = 3
-# Answer POST: user, item state (the question and choices cached); the locked item with any earlier attempt,
-# the choice, the attempt, its progress row (the learner is passed on to srs, not
-# reloaded); the FSRS card (a savepoint pair and its insert for a new one) and
-# review log; "any item left?"; the feedback's progress, annotation, peer shares and
-# the recomputed "Due today". Savepoints are counted here, free on a real request.
+# Answer POST: user, item state (the question and choices cached); the locked
+# item with any earlier attempt, the choice, the attempt, its progress row (the
+# learner is passed on to srs, not reloaded); the FSRS card (a savepoint pair and
+# its insert for a new one) and review log; "any item left?"; the feedback's
+# progress, annotation, peer shares and the recomputed "Due today". Savepoints
+# are counted here, free on a real request.
 ANSWER_POST = 19
 
 
