@@ -1,5 +1,6 @@
 """Non-trivial reads. Each costs a fixed number of queries, whatever the history."""
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -155,21 +156,35 @@ def item_state(*, user: User, session_id: int, position: int) -> ItemState:
     )
 
 
-QUESTION_CACHE_SECONDS = 3600  # also bounds how long a renamed section's old name shows
+QUESTION_CACHE_SECONDS = 3600
+# Part of every cached question's key: bump it when Question or Choice gain fields
+# or a data migration rewrites rendered ones, so a deploy never reads old pickles.
+QUESTION_CACHE_FORMAT = 1
+_TAXONOMY_VERSION = "quizbank:taxonomy-version"
 
 
 def question_bundle_get(*, question_id: int, version: datetime) -> tuple[Question, dict]:
     """A question with its subsection, section and choices (by id): the same for
     every learner, so kept in the cache under the question's `updated_at`, which
-    every editor path (admin, bank load, bulk actions, revert) bumps: the next
+    every editor path (admin, bank load, bulk actions, revert) bumps, and the
+    taxonomy's version, which a saved section or subsection replaces: the next
     page after an edit reads a new key. Fails open with the cache down."""
-    key = f"quizbank:question:{question_id}:{version.timestamp()}"
+    taxonomy = cache.get_or_set(_TAXONOMY_VERSION, lambda: uuid.uuid4().hex, None)
+    key = (
+        f"quizbank:question:v{QUESTION_CACHE_FORMAT}:{taxonomy}:{question_id}:{version.timestamp()}"
+    )
     bundle = cache.get(key)
     if bundle is None:
         question = Question.objects.select_related("subsection__section").get(pk=question_id)
         bundle = (question, {c.pk: c for c in Choice.objects.filter(question_id=question_id)})
         cache.set(key, bundle, QUESTION_CACHE_SECONDS)
     return bundle
+
+
+def question_bundle_forget_all(**kwargs) -> None:
+    """A section or subsection was saved or deleted (admin, bank load): their
+    numbers and titles ride in every cached question, so start a new version."""
+    cache.set(_TAXONOMY_VERSION, uuid.uuid4().hex, None)
 
 
 # The session's progress rides along in the item's query as two subqueries: one

@@ -45,6 +45,16 @@ def test_an_editors_change_and_its_revert_show_on_the_next_page(client, admin_cl
     assert "layers" in reverted and "Wx" not in reverted
 
 
+def test_a_renamed_subsection_shows_on_the_next_page():
+    question = QuestionFactory()
+    learner, url = learner_on(question)
+    assert "Renamed topic" not in learner.get(url).content.decode()
+    subsection = question.subsection
+    subsection.title = "Renamed topic"
+    subsection.save()
+    assert "Renamed topic" in learner.get(url).content.decode()
+
+
 def test_two_learners_share_the_question_never_their_state():
     question = QuestionFactory()
     first, first_url = learner_on(question)
