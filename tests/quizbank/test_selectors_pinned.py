@@ -328,3 +328,56 @@ def test_history_lists_sessions_newest_first_with_their_scores(user, monkeypatch
     session(UserFactory(), qs)
     got = [(s.pk, s.answered, s.correct) for s in selectors.attempt_history_list(user=user)]
     assert got == [(newer.pk, 1, 0), (older.pk, 3, 2)]
+
+
+# Survivors of the first mutation run on selectors (issue 23) ---------------------------
+
+
+def test_the_feedback_progress_counts_this_sessions_answers(user):
+    q1, q2, q3 = QuestionFactory(), QuestionFactory(), QuestionFactory()
+    earlier = session(user, [q1])
+    answer(user, earlier.items.get(), key(q1))  # another session's answer: not counted
+    s = session(user, [q1, q2, q3])
+    items = list(s.items.order_by("position"))
+    answer(user, items[0], key(items[0].question))
+    answer(user, items[1], wrong(items[1].question))
+    assert selectors.session_progress(session=s) == Progress(2, 1, 3)
+    answer(user, items[2], key(items[2].question))
+    assert selectors.session_progress(session=s) == Progress(3, 2, 3)
+
+
+def test_the_results_breakdown_counts_each_subsection_by_hand(user):
+    first, second = SubsectionFactory(position=0), SubsectionFactory(position=1)
+    second.section = first.section
+    second.save()
+    qs = [QuestionFactory(subsection=second), QuestionFactory(subsection=first)]
+    qs += [QuestionFactory(subsection=first), QuestionFactory(subsection=first)]
+    s = session(user, qs)
+    items = {i.question_id: i for i in s.items.all()}
+    answer(user, items[qs[0].pk], wrong(qs[0]))  # second: 0 right of 1 answered, 1 asked
+    answer(user, items[qs[1].pk], key(qs[1]))  # first: 2 right, 3 answered, 3 asked
+    answer(user, items[qs[2].pk], key(qs[2]))
+    answer(user, items[qs[3].pk], None)  # "I don't know": answered, not right
+    scores = selectors.session_summary(session=s).by_subsection()
+    assert [(x.subsection, x.total, x.answered, x.correct) for x in scores] == [
+        (first, 3, 3, 2),
+        (second, 1, 1, 0),
+    ]
+
+
+def test_reports_tie_on_time_newest_id_first_in_one_query(
+    user, monkeypatch, django_assert_num_queries
+):
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    qs = [QuestionFactory() for _ in range(3)]
+    for n, q in enumerate(qs):
+        services.report_create(user=user, question=q, reason=f"r{n}")
+    monkeypatch.setattr(timezone, "now", lambda: T0 - timedelta(days=1))
+    services.report_create(user=user, question=QuestionFactory(), reason="older")
+    with django_assert_num_queries(1):  # every field the dashboard shows, no lazy load
+        rows = [
+            (*(r.reason, r.status, r.resolution_note, r.resolved_at, r.created_at, r.pk),
+             r.question.external_id, r.question.stem_snippet)
+            for r in selectors.report_list(user=user)
+        ]  # fmt: skip
+    assert [r[0] for r in rows] == ["r2", "r1", "r0", "older"]
