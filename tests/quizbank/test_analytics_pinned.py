@@ -315,3 +315,50 @@ def test_the_percentile_counts_peers_below_and_half_the_ties(at):
     got = [(s.section, s.accuracy, s.answered, s.percentile, s.peers) for s in standings]
     # Below: 0.5, 0.6, 0.0 → 3, plus half the tie → 3.5 of 5 peers = 70 %.
     assert got == [(section, 0.7, 10, 70, 5), (quiet, 1.0, 5, None, 0)]
+
+
+# Survivors of the first mutation run on analytics (issue 23) -----------------------------
+
+
+@pytest.mark.django_db
+def test_mistake_panels_and_trend_read_only_the_learners_own_answers(at):
+    me, other = UserFactory(), UserFactory()
+    sub_a, sub_b = SubsectionFactory(), SubsectionFactory()
+    qa, qb = QuestionFactory(subsection=sub_a), QuestionFactory(subsection=sub_b)
+    wrong_a = qa.choices.filter(correct=False).order_by("position")[0]
+    wrong_a.misconception = "beta-slug"
+    wrong_a.save()
+    wrong_b = qb.choices.filter(correct=False).order_by("position")[0]
+    wrong_b.misconception = "alpha-slug"
+    wrong_b.save()
+    # Mine: a: sure+wrong twice; b: sure+wrong once, sure+right twice (more "sure", fewer wrong).
+    for _ in range(2):
+        attempt(me, qa, correct=False, confidence="sure", choice=wrong_a)
+    attempt(me, qb, correct=False, confidence="sure", choice=wrong_b)
+    attempt(me, qb, correct=True, confidence="sure")
+    attempt(me, qb, correct=True, confidence="sure")
+    # Someone else's mistakes, many of them, on b: never in my panels or trend.
+    for _ in range(5):
+        attempt(other, qb, correct=False, confidence="sure", choice=wrong_b)
+    subs = {sub_a.pk: sub_a, sub_b.pk: sub_b}
+    assert analytics.confidently_wrong(user=me, subsections=subs) == [(sub_a, 2, 2), (sub_b, 3, 1)]
+    found = analytics.misconceptions(user=me)
+    assert [(m["slug"], m["n"]) for m in found] == [("beta-slug", 2), ("alpha-slug", 1)]
+    assert [p.attempts for p in analytics.accuracy_trend(user=me)] == [5]
+    assert [p.correct for p in analytics.accuracy_trend(user=me)] == [2]
+
+
+@pytest.mark.django_db
+def test_misconceptions_tie_by_slug_and_count_only_wrong_answers(at):
+    me = UserFactory()
+    qs = [QuestionFactory(), QuestionFactory()]
+    for q, slug in zip(qs, ["zeta-slug", "eta-slug"], strict=True):
+        for c in q.choices.all():
+            c.misconception = "" if c.correct else slug
+            c.save()
+        attempt(me, q, correct=False, choice=q.choices.filter(correct=False).first())
+        attempt(me, q, correct=True)  # a right answer is no misconception
+    assert [(m["slug"], m["n"]) for m in analytics.misconceptions(user=me)] == [
+        ("eta-slug", 1),
+        ("zeta-slug", 1),
+    ]
