@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 var:
-	mkdir -p var/celery-broker var/celery-processed var/cache
+	mkdir -p var/celery-broker var/celery-processed var/celery-control var/cache
 
 run: install | var
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput

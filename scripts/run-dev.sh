@@ -9,7 +9,7 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap cleanup EXIT INT TERM
 
-mkdir -p var/celery-broker var/celery-processed
+mkdir -p var/celery-broker var/celery-processed var/celery-control
 if [ -n "${REDIS_URL:-}" ]; then
   "$BIN/celery" -A config worker --loglevel INFO --concurrency 2 & pids+=($!)
   "$BIN/celery" -A config beat --loglevel INFO & pids+=($!)
