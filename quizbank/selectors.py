@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
@@ -81,7 +81,10 @@ def section_catalogue_list(*, user: User) -> list[Section]:
     Measured as the dashboard measures them: "seen" counts published questions
     with a progress row, accuracy is right answers over all answers to them."""
     published = Q(questions__status=Question.Status.PUBLISHED)
-    subsections = Subsection.objects.annotate(questions_count=Count("questions", filter=published))
+    # An aggregate drops Meta.ordering from the query: the syllabus order is asked for.
+    subsections = Subsection.objects.annotate(
+        questions_count=Count("questions", filter=published)
+    ).order_by("position", "pk")
     sections = list(Section.objects.prefetch_related(Prefetch("subsections", subsections)))
     stats = {
         row["question__subsection"]: row
@@ -183,7 +186,14 @@ def question_bundle_get(*, question_id: int, version: datetime) -> tuple[Questio
 
 def question_bundle_forget_all(**kwargs) -> None:
     """A section or subsection was saved or deleted (admin, bank load): their
-    numbers and titles ride in every cached question, so start a new version."""
+    numbers and titles ride in every cached question, so start a new version,
+    now and again when the save commits: a page read in between still sees the
+    old row and would keep it under the first new version."""
+    _taxonomy_version_new()
+    transaction.on_commit(_taxonomy_version_new)
+
+
+def _taxonomy_version_new() -> None:
     cache.set(_TAXONOMY_VERSION, uuid.uuid4().hex, None)
 
 

@@ -362,3 +362,81 @@ def test_misconceptions_tie_by_slug_and_count_only_wrong_answers(at):
         ("eta-slug", 1),
         ("zeta-slug", 1),
     ]
+
+
+# Survivors of the full mutation run on 4ca2549 (issue 23) --------------------------------
+
+
+@pytest.mark.django_db
+def test_today_and_the_streak_are_the_learners_own_date(at):
+    # T0 is 02:00 on Tuesday 5 May in Kiritimati (UTC+14), still 4 May in UTC.
+    user = UserFactory(timezone="Pacific/Kiritimati")
+    attempt(user, QuestionFactory(), correct=True, ago=timedelta(hours=1))  # 01:00 on 5 May
+    a = analytics.activity(user=user)
+    assert a.today == date(2026, 5, 5)
+    assert a.days == {date(2026, 5, 5): 1}
+    assert a.weeks[-1][1] == (date(2026, 5, 5), 1)
+    assert a.streak == 1
+
+
+@pytest.mark.django_db
+def test_confidently_wrong_lists_five_and_breaks_ties_by_sure_answers(at):
+    user = UserFactory()
+    fewer, more = SubsectionFactory(), SubsectionFactory()  # `more` has the higher id
+    for sub, right in ((fewer, 0), (more, 2)):
+        q = QuestionFactory(subsection=sub)
+        for correct in [False, False] + [True] * right:
+            attempt(user, q, correct=correct, confidence="sure")
+    subs = {fewer.pk: fewer, more.pk: more}
+    # Two wrong each: the one answered "sure" more often comes first.
+    assert analytics.confidently_wrong(user=user, subsections=subs) == [
+        (more, 4, 2),
+        (fewer, 2, 2),
+    ]
+    for _ in range(4):
+        sub = SubsectionFactory()
+        subs[sub.pk] = sub
+        attempt(user, QuestionFactory(subsection=sub), correct=False, confidence="sure")
+    assert len(analytics.confidently_wrong(user=user, subsections=subs)) == 5
+
+
+@pytest.mark.django_db
+def test_misconceptions_list_five_and_only_named_beliefs_of_wrong_answers(at):
+    user = UserFactory()
+    q = QuestionFactory()
+    right = q.choices.get(correct=True)
+    right.misconception = "right-but-named"  # an editor may name one; a right answer is no belief
+    right.save()
+    attempt(user, q, correct=True, choice=right)
+    unnamed = q.choices.filter(correct=False).first()
+    unnamed.misconception = ""  # optional in the bank: a wrong answer with no belief named
+    unnamed.save()
+    attempt(user, q, correct=False, choice=unnamed)
+    assert analytics.misconceptions(user=user) == []
+    for n in range(6):
+        other = QuestionFactory()
+        choice = other.choices.filter(correct=False).first()
+        choice.misconception = f"belief-{n}"
+        choice.save()
+        attempt(user, other, correct=False, choice=choice)
+    assert len(analytics.misconceptions(user=user)) == 5
+
+
+@pytest.mark.django_db
+def test_a_section_without_a_standing_does_not_hide_the_later_ones(at):
+    me = UserFactory()
+    first, skipped, third = SectionFactory(), SectionFactory(), SectionFactory()
+    for section in (first, skipped, third):
+        QuestionFactory(subsection=SubsectionFactory(section=section))
+    for section in (first, third):
+        QuestionProgress.objects.create(
+            user=me,
+            question=Question.objects.get(subsection__section=section),
+            attempts=5,
+            correct_attempts=4,
+            last_correct=True,
+            first_answered_at=T0 - timedelta(days=1),
+            last_answered_at=T0 - timedelta(days=1),
+        )
+    standings = analytics.percentile_by_section(user=me)
+    assert [s.section for s in standings] == [first, third]

@@ -81,3 +81,45 @@ def test_with_the_cache_down_the_page_and_the_answer_still_work():
         assert learner.get(url).status_code == 200
         assert learner.post(url + "answer/", {"choice": key.pk}).status_code == 302
     assert Attempt.objects.filter(question=question, correct=True).count() == 1
+
+
+# Survivors of the full mutation run on 4ca2549 (issue 23) -------------------------------
+
+TAXONOMY_KEY = "quizbank:taxonomy-version"
+
+
+def test_a_lost_taxonomy_version_never_brings_back_an_old_title():
+    question = QuestionFactory()
+    learner, url = learner_on(question)
+    cache.delete(TAXONOMY_KEY)  # a cache that starts empty (Redis restarted)...
+    learner.get(url)
+    subsection = question.subsection
+    subsection.title = "Renamed topic"
+    subsection.save()
+    cache.delete(TAXONOMY_KEY)  # ...and loses the key again (`make run`'s file cache culls)
+    assert "Renamed topic" in learner.get(url).content.decode()
+
+
+def test_the_version_changes_again_when_the_save_commits(django_capture_on_commit_callbacks):
+    # A page read between the save and its commit still sees the old title and
+    # caches it under the version the save set: the commit must start another.
+    subsection = QuestionFactory().subsection
+    with django_capture_on_commit_callbacks(execute=True):
+        subsection.title = "Renamed topic"
+        subsection.save()
+        during = cache.get(TAXONOMY_KEY)
+    assert cache.get(TAXONOMY_KEY) not in (None, during)
+
+
+def test_questions_expire_within_the_hour_the_version_never():
+    if not hasattr(cache, "ttl"):
+        pytest.skip("needs Redis's TTLs")
+    question = QuestionFactory()
+    learner, url = learner_on(question)
+    learner.get(url)
+    (key,) = cache.keys("quizbank:question:*")
+    assert 300 < cache.ttl(key) <= 3600  # an hour, not the default five minutes
+    assert cache.ttl(TAXONOMY_KEY) is None  # no expiry: only a save replaces it
+    subsection = question.subsection
+    subsection.save()
+    assert cache.ttl(TAXONOMY_KEY) is None

@@ -381,3 +381,90 @@ def test_reports_tie_on_time_newest_id_first_in_one_query(
             for r in selectors.report_list(user=user)
         ]  # fmt: skip
     assert [r[0] for r in rows] == ["r2", "r1", "r0", "older"]
+
+
+# Survivors of the full mutation run on 4ca2549 (issue 23) -------------------------------
+
+
+def test_one_questions_answer_note_and_flag_never_show_on_another(user):
+    answered, fresh = QuestionFactory(), QuestionFactory()
+    answer(user, session(user, [answered]).items.get(), wrong(answered))
+    services.annotation_save(user=user, question=answered, flagged=True, note="mine")
+    view = selectors.question_view_get(user=user, external_id=fresh.external_id)
+    # The key of a question stays hidden until it is answered, whatever else was.
+    assert (view.revealed, view.progress, view.peers, view.annotation) == (False, None, None, None)
+    assert selectors.annotation_get(user=user, question=fresh) is None
+
+
+def test_only_a_running_timed_test_that_holds_the_question_hides_its_key(user, monkeypatch):
+    answered, other = QuestionFactory(), QuestionFactory()
+    tutor = session(user, [answered, other])  # left open: its second item unanswered
+    answer(user, tutor.items.get(position=1), key(answered))
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    session(user, [other], mode=PracticeSession.Mode.TIMED)  # still running at T0
+    assert selectors.question_in_open_timed_test(user=user, question=answered) is False
+    assert selectors.question_view_get(user=user, external_id=answered.external_id).revealed
+    # A tutor session with a deadline (only the admin could set one) is no timed test.
+    PracticeSession.objects.filter(pk=tutor.pk).update(deadline=T0 + timedelta(hours=1))
+    assert selectors.question_in_open_timed_test(user=user, question=answered) is False
+
+
+def test_missed_and_flagged_questions_follow_the_syllabus(user):
+    first, second = SectionFactory(position=1), SectionFactory(position=2)
+    a1 = SubsectionFactory(section=first, position=0)
+    a2 = SubsectionFactory(section=first, position=1)
+    b1 = SubsectionFactory(section=second, position=0)
+    # Created out of order, so the database's own order is not the syllabus's.
+    in_b1 = QuestionFactory(subsection=b1, position=0)
+    in_a2 = QuestionFactory(subsection=a2, position=0)
+    late_in_a1 = QuestionFactory(subsection=a1, position=2)
+    early_in_a1 = QuestionFactory(subsection=a1, position=1)
+    created = [in_b1, in_a2, late_in_a1, early_in_a1]
+    for item, q in zip(session(user, created).items.order_by("position"), created, strict=True):
+        answer(user, item, wrong(q))
+        services.annotation_save(user=user, question=q, flagged=True)
+    syllabus = [early_in_a1, late_in_a1, in_a2, in_b1]
+    assert [p.question for p in selectors.progress_missed_list(user=user)] == syllabus
+    assert [a.question for a in selectors.annotation_flagged_list(user=user)] == syllabus
+
+
+def test_history_is_by_start_time_then_newest_id(user, monkeypatch):
+    qs = [QuestionFactory()]
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    today = session(user, qs)
+    monkeypatch.setattr(timezone, "now", lambda: T0 - timedelta(days=1))
+    yesterday = session(user, qs)  # a higher id, an earlier start
+    monkeypatch.setattr(timezone, "now", lambda: T0)
+    same_time = session(user, qs)  # started at the same instant as `today`
+    got = [s.pk for s in selectors.attempt_history_list(user=user)]
+    assert got == [same_time.pk, today.pk, yesterday.pk]
+
+
+def test_a_sections_totals_add_up_every_subsection_and_skip_retired_questions(user):
+    section = SectionFactory()
+    sub2 = SubsectionFactory(section=section, position=1)  # created first, listed last
+    sub1 = SubsectionFactory(section=section, position=0)
+    q1, retired = QuestionFactory(subsection=sub1), QuestionFactory(subsection=sub1)
+    q2 = QuestionFactory(subsection=sub2)
+    QuestionFactory(subsection=sub2)
+    for n, choice in enumerate([key(q1), key(retired), wrong(q2)]):
+        answer(user, session(user, [choice.question], title=f"s{n}").items.get(), choice)
+    Question.objects.filter(pk=retired.pk).update(status=Question.Status.RETIRED)
+
+    (got,) = [s for s in selectors.section_catalogue_list(user=user) if s.pk == section.pk]
+    s1, s2 = got.subsections.all()
+    assert (s1.questions_count, s1.seen, s1.progress) == (1, 1, Progress(1, 1, 1))
+    assert (s2.questions_count, s2.seen, s2.progress) == (2, 1, Progress(1, 0, 2))
+    # One right in the first subsection, one wrong in the last: 2 seen, 50 %.
+    assert (got.questions_count, got.seen, got.progress) == (3, 2, Progress(2, 1, 3))
+    assert got.progress.accuracy == 50
+
+
+def test_the_fallback_sample_is_the_first_easy_question_without_a_figure():
+    sub = SubsectionFactory()
+    QuestionFactory(subsection=sub, position=0, difficulty="easy", figure_file="q.svg")
+    QuestionFactory(subsection=sub, position=1, difficulty="medium")
+    plain = QuestionFactory(subsection=sub, position=2, difficulty="easy")
+    question, choices = selectors.question_sample_get()
+    assert question == plain
+    assert [c.position for c in choices] == [0, 1, 2, 3]
