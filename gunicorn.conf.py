@@ -10,9 +10,13 @@ bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# Recycle workers now and then so a slow leak never grows without bound.
-max_requests = 2000
-max_requests_jitter = 200
+# Recycle workers now and then so a slow leak never grows without bound, but
+# rarely: a new worker imports Django and warms its caches again (about a second
+# of CPU). At 2,000 requests a busy worker restarted every few seconds and the
+# bare view served a third of what it does at 20,000 (1,832 vs 5,492 req/s, the
+# question page 163 vs 236; bench/bench_load.py, same run, same cores).
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = "-"
 forwarded_allow_ips = "*"  # only the proxy can reach the web container
 
