@@ -12,9 +12,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # Recycle workers now and then so a slow leak never grows without bound, but
 # rarely: a new worker imports Django and warms its caches again (about a second
-# of CPU). At 2,000 requests a busy worker restarted every few seconds and the
-# bare view served a third of what it does at 20,000 (1,832 vs 5,492 req/s, the
-# question page 163 vs 236; bench/bench_load.py, same run, same cores).
+# of CPU). At 2,000 requests a busy worker restarted every few seconds under
+# load: the bare view served 1,832 req/s against 5,492 with no recycling, the
+# question page 163 against 236 (README, "Worker recycling").
 max_requests = 20000
 max_requests_jitter = 2000
 accesslog = "-"

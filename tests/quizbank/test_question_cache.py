@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from quizbank import services
+from quizbank import selectors, services
 from quizbank.models import Attempt
 from tests.factories import QuestionFactory, UserFactory
 from tests.quizbank.test_admin import form_data
@@ -86,7 +86,7 @@ def test_with_the_cache_down_the_page_and_the_answer_still_work():
 
 # Survivors of the full mutation run on 4ca2549 (issue 23) -------------------------------
 
-TAXONOMY_KEY = "quizbank:taxonomy-version"
+TAXONOMY_KEY = selectors._TAXONOMY_VERSION
 
 
 def test_a_lost_taxonomy_version_never_brings_back_an_old_title():
