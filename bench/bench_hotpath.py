@@ -1,5 +1,6 @@
 """Server time of the practice loop in-process (no HTTP server, no load
-generator): CPU milliseconds per request for the bare view, the question page
+generator): CPU milliseconds per request for the bare view, a signed-in bare view
+(floor_urls.py: the ceiling of any learner's page), the question page
 (first view of an unanswered item), the answer POST (htmx) and the dashboard,
 with their query counts. CPU time, not wall time, so a busy machine moves it
 little: use it to see which change pays, and bench_load.py for throughput."""
@@ -17,6 +18,8 @@ DB, N = "bench_hotpath", int(os.environ.get("BENCH_N", "150"))
 def main() -> None:
     django_on_fresh_database(DB)
     from django.conf import settings
+
+    settings.ROOT_URLCONF = "floor_urls"  # the site plus the signed-in bare view
     from django.core.cache import cache
     from django.core.management import call_command
     from django.db import connection
@@ -24,7 +27,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
-    from quizbank import services
+    from quizbank import selectors, services
     from quizbank.models import Choice, Question
 
     cache.clear()
@@ -39,33 +42,42 @@ def main() -> None:
     items = [
         (s.pk, p, s.items.get(position=p).question_id) for s in sessions for p in range(1, 101)
     ]
+    # The question cache warm, as on a running site (every learner shares it).
+    for session in sessions:
+        for item in session.items.select_related("question"):
+            selectors.question_bundle_get(
+                question_id=item.question_id, version=item.question.updated_at
+            )
     client = Client()
     client.force_login(user)
     htmx = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "practice"}
 
     def measure(name, requests):
-        for method, url, data in requests[:5]:  # warm
-            getattr(client, method)(url, data, **(htmx if method == "post" else {}))
+        """Time all but the last request; count the queries of the last."""
+        send = lambda method, url, data: getattr(client, method)(  # noqa: E731
+            url, data, **(htmx if method == "post" else {})
+        )
+        for request in requests[:5]:  # warm
+            send(*request)
         cpu = []
-        for method, url, data in requests[5:]:
+        for request in requests[5:-1]:
             start = time.process_time()
-            response = getattr(client, method)(url, data, **(htmx if method == "post" else {}))
+            response = send(*request)
             cpu.append((time.process_time() - start) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-        method, url, data = requests[-1]
+            assert response.status_code == 200, (request[1], response.status_code)
         with CaptureQueriesContext(connection) as queries:
-            if method == "get":
-                getattr(client, method)(url, data)
-        q = len(queries) if method == "get" else "-"
-        print(f"{name:<14} {statistics.median(cpu):>7.2f} {statistics.mean(cpu):>7.2f} {q:>8}")
+            send(*requests[-1])
+        p50, mean = statistics.median(cpu), statistics.mean(cpu)
+        print(f"{name:<14} {p50:>7.2f} {mean:>7.2f} {len(queries):>8}")
 
     print(f"{'request':<14} {'cpu p50':>7} {'mean ms':>7} {'queries':>8}")
-    measure("bare view", [("get", "/ping/", None)] * (N + 5))
-    pages = [("get", f"/sessions/{s}/{p}/", None) for s, p, _ in items[: N + 5]]
+    measure("bare view", [("get", "/ping/", None)] * (N + 6))
+    measure("signed-in view", [("get", "/bench/signed-in/", None)] * (N + 6))
+    pages = [("get", f"/sessions/{s}/{p}/", None) for s, p, _ in items[: N + 6]]
     measure("question page", pages)
     posts = [("post", f"/sessions/{s}/{p}/answer/", {"choice": keys[q]}) for s, p, q in items]
-    measure("answer POST", posts[: N + 5])
-    measure("dashboard", [("get", "/dashboard/", None)] * (N // 3 + 5))
+    measure("answer POST", posts[: N + 6])
+    measure("dashboard", [("get", "/dashboard/", None)] * (N // 3 + 6))
     if not os.environ.get("BENCH_KEEP"):
         drop_database(DB)
 

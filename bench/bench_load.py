@@ -2,13 +2,15 @@
 from other processes on the same two cores.
 
 One table, all from the same run and the same server: wrk at 50 connections on
-the bare view (/ping/), the question page (GETs of unanswered items, each a
-learner's first view), the answer POST (htmx, each request a new answer of a
-learner, feedback fragment back) and the dashboard, with req/s, p50, p95, p99
-and the ratio of req/s to the bare view. Then the Locust flow (log in, start a
-session, answer 20 questions, again and again) checks that every answer sent
-was stored exactly once. BENCH_SERVERS=gunicorn,granian runs the table for
-each server in turn. Needs wrk (apt-get install wrk) and the bench group (locust).
+the bare view (/ping/), a signed-in bare view (the session and user lookups
+every learner's page pays first: the ceiling of any such page), the question
+page (GETs of unanswered items, each a learner's first view), the answer POST
+(htmx, each request a new answer of a learner, feedback fragment back) and the
+dashboard, with req/s, p50, p95, p99 and the ratio of req/s to the bare view.
+Then the Locust flow (log in, start a session, answer 20 questions, again and
+again) checks that every answer sent was stored exactly once.
+BENCH_SERVERS=gunicorn,granian runs the table for each server in turn. Needs
+wrk (apt-get install wrk) and the bench group (locust).
 """
 
 import csv
@@ -30,6 +32,9 @@ BIN = Path(sys.executable).parent
 VAR = ROOT / "var"
 PASSWORD = "bench-password-1"
 SECRET = "bench-only-" + "x" * 40
+# The production settings plus the signed-in bare view (floor_urls.py), the ceiling
+# of any learner's page: the table prints it beside the bare view.
+FLOOR = {"DJANGO_SETTINGS_MODULE": "floor_settings", "PYTHONPATH": str(ROOT / "bench")}
 
 
 def wrk(url: str, cookie: str = "", requests: Path | None = None) -> dict:
@@ -146,11 +151,13 @@ def stop(process) -> None:
 def table(server: str, gets: Path, posts: Path, cookie: str) -> None:
     """The four wrk runs against one server, printed as rows of the one table."""
     bare = wrk(HOST + "/ping/")
+    signed_in = wrk(HOST + "/bench/signed-in/", cookie)
     page = wrk(HOST + "/", requests=gets)
     answer = wrk(HOST + "/", requests=posts)
     dashboard = wrk(HOST + "/dashboard/", cookie)
     for name, stats in (
         ("bare view", bare),
+        ("signed-in view", signed_in),
         ("question page", page),
         ("answer POST", answer),
         ("dashboard", dashboard),
@@ -197,7 +204,7 @@ def main() -> None:
         f"{'p99 ms':>7} {'vs bare':>8} {'errors':>6}"
     )
     for server in servers:
-        process = production_server(PORT, SECRET, server, LOGIN_RATE="100000/m/ip")
+        process = production_server(PORT, SECRET, server, LOGIN_RATE="100000/m/ip", **FLOOR)
         try:
             table(server, gets, posts, cookie)
         finally:

@@ -116,6 +116,7 @@ class ItemState:
     choices: list[Choice]
     attempt: Attempt | None
     progress: Progress
+    annotation: Annotation | None = None
 
     @property
     def session(self) -> PracticeSession:
@@ -136,12 +137,14 @@ class ItemState:
 
 def item_state(*, user: User, session_id: int, position: int) -> ItemState:
     """One item of the user's own session (404 otherwise), its choices in the
-    learner's order, the attempt if answered, and the session's progress."""
+    learner's order, the attempt if answered, the session's progress and the
+    learner's flag and note on the question: one query, the question from the cache."""
     item = get_object_or_404(
         SessionItem.objects.select_related("session", "attempt").annotate(
             question_version=F("question__updated_at"),
             answered_n=_SESSION_ANSWERED,
             correct_n=_SESSION_CORRECT,
+            **{f"note_{name}": _annotation_column(name, user.pk) for name in _NOTE_COLUMNS},
         ),
         session_id=session_id,
         session__user=user,
@@ -156,7 +159,26 @@ def item_state(*, user: User, session_id: int, position: int) -> ItemState:
         choices=choices,
         attempt=getattr(item, "attempt", None),
         progress=Progress(item.answered_n, item.correct_n, item.session.size),
+        annotation=Annotation(
+            user=user,
+            question_id=item.question_id,
+            **{name: getattr(item, f"note_{name}") for name in _NOTE_COLUMNS},
+        )
+        if item.note_id is not None
+        else None,
     )
+
+
+def item_state_answered(*, state: ItemState, attempt: Attempt) -> ItemState:
+    """The state once `attempt` answers its unanswered item, with no query: the
+    state's progress did not count this item, so it counts one more (also when
+    another tab stored the attempt after the state was read)."""
+    progress = replace(
+        state.progress,
+        answered=state.progress.answered + 1,
+        correct=state.progress.correct + int(attempt.correct),
+    )
+    return replace(state, attempt=attempt, progress=progress)
 
 
 QUESTION_CACHE_SECONDS = 3600
@@ -208,6 +230,26 @@ _SESSION_ANSWERED = RawSQL(_ATTEMPTS_OF_ITEMS_SESSION, (), output_field=models.I
 _SESSION_CORRECT = RawSQL(
     _ATTEMPTS_OF_ITEMS_SESSION + " AND a.correct", (), output_field=models.IntegerField()
 )
+
+
+# The learner's annotation of the item's question, in the same query: a
+# subquery per column on the (user, question) unique index.
+_NOTE_COLUMNS = ("id", "flagged", "note", "updated_at")
+_NOTE_FIELDS = {
+    "id": models.BigIntegerField(),
+    "flagged": models.BooleanField(),
+    "note": models.TextField(),
+    "updated_at": models.DateTimeField(),
+}
+
+
+def _annotation_column(name: str, user_id: int) -> RawSQL:
+    return RawSQL(
+        f"SELECT n.{name} FROM quizbank_annotation n WHERE n.user_id = %s "
+        "AND n.question_id = quizbank_sessionitem.question_id",
+        (user_id,),
+        output_field=_NOTE_FIELDS[name],
+    )
 
 
 def session_progress(*, session: PracticeSession) -> Progress:

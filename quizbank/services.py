@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
@@ -144,33 +144,40 @@ def item_present(*, item: SessionItem) -> None:
         )
 
 
+# One statement whichever the case (first answer or not, another tab racing):
+# an insert that, on the learner's existing row, adds to it instead. Postgres
+# and SQLite spell it alike.
+_PROGRESS_UPSERT = """
+INSERT INTO quizbank_questionprogress (user_id, question_id, attempts, correct_attempts,
+    last_correct, last_choice_id, last_attempt_id, first_answered_at, last_answered_at)
+VALUES (%s, %s, 1, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (user_id, question_id) DO UPDATE SET
+    attempts = quizbank_questionprogress.attempts + 1,
+    correct_attempts = quizbank_questionprogress.correct_attempts + excluded.correct_attempts,
+    last_correct = excluded.last_correct,
+    last_choice_id = excluded.last_choice_id,
+    last_attempt_id = excluded.last_attempt_id,
+    last_answered_at = excluded.last_answered_at
+"""
+
+
 def _progress_record(attempt: Attempt) -> None:
     """Fold one attempt into the learner's per-question progress row."""
-    fields = {
-        "last_correct": attempt.correct,
-        "last_choice_id": attempt.choice_id,
-        "last_attempt_id": attempt.pk,
-        "last_answered_at": attempt.created_at,
-    }
-    rows = QuestionProgress.objects.filter(user_id=attempt.user_id, question_id=attempt.question_id)
-    increments = {
-        "attempts": F("attempts") + 1,
-        "correct_attempts": F("correct_attempts") + int(attempt.correct),
-    }
-    if rows.update(**fields, **increments):
-        return
-    try:
-        with transaction.atomic():
-            QuestionProgress.objects.create(
-                user_id=attempt.user_id,
-                question_id=attempt.question_id,
-                attempts=1,
-                correct_attempts=int(attempt.correct),
-                first_answered_at=attempt.created_at,
-                **fields,
-            )
-    except IntegrityError:  # created meanwhile by another tab
-        rows.update(**fields, **increments)
+    at = connection.ops.adapt_datetimefield_value(attempt.created_at)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PROGRESS_UPSERT,
+            [
+                attempt.user_id,
+                attempt.question_id,
+                int(attempt.correct),
+                attempt.correct,
+                attempt.choice_id,
+                attempt.pk,
+                at,
+                at,
+            ],
+        )
 
 
 def _attempt_store(
@@ -206,13 +213,19 @@ def _attempt_store(
 
 @transaction.atomic
 def attempt_record(
-    *, user: User, item: SessionItem, choice_id: int | None, confidence: str = ""
+    *,
+    user: User,
+    item: SessionItem,
+    choice_id: int | None,
+    confidence: str = "",
+    choices: Sequence[Choice] = (),
 ) -> Attempt:
     """Store the learner's answer to a tutor or review item, once.
 
     `choice_id` None means "I don't know". A second submission of the same
     item (double click, back button, another tab) returns the first attempt
-    unchanged, so it never counts twice.
+    unchanged, so it never counts twice. `choices`: the question's choices
+    when the caller has them (the cached question), to save reading the chosen one.
     """
     locked = (
         SessionItem.objects.select_for_update(of=("self",))
@@ -227,7 +240,9 @@ def attempt_record(
     locked.session.user = user
     if choice_id is not None and choice_id not in locked.choice_order:
         raise ValidationError("That option is not one of this question's choices.")
-    choice = Choice.objects.get(pk=choice_id) if choice_id is not None else None
+    choice = next((c for c in choices if c.pk == choice_id), None)
+    if choice is None and choice_id is not None:
+        choice = Choice.objects.get(pk=choice_id)
     now = timezone.now()
     taken = None
     if locked.presented_at is not None:

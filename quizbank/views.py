@@ -4,8 +4,6 @@ Each page is one template; when htmx swaps a region, the view renders just
 that partial (`page.html#region`), so every URL also works without JavaScript.
 """
 
-from dataclasses import replace
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -476,7 +474,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 def _render_item(request, state, form=None, status=200) -> HttpResponse:
-    annotation = selectors.annotation_get(user=request.user, question=state.question)
+    annotation = state.annotation
     context = {
         "state": state,
         "form": form,
@@ -531,13 +529,12 @@ def session_answer(request: HttpRequest, session_id: int, position: int) -> Http
                 item=state.item,
                 choice_id=form.chosen,
                 confidence=form.cleaned_data["confidence"],
+                choices=state.choices,
             )
         except ValidationError as exc:
             form.add_error("choice", exc)
             return _render_item(request, state, form=form, status=400)
-        state = replace(
-            state, attempt=attempt, progress=selectors.session_progress(session=state.session)
-        )
+        state = selectors.item_state_answered(state=state, attempt=attempt)
     if not request.htmx:
         return redirect("session-item", session_id, position)
     return _render_item(request, state)

@@ -11,10 +11,11 @@ class SrsConfig(AppConfig):
         from quizbank.signals import attempt_recorded
 
         from .selectors import card_due_today_forget
-        from .services import card_record_attempt
+        from .services import SCHEDULED_DUE, card_record_attempt
 
         def _schedule(sender, *, attempt, in_review, **kwargs):
-            card_record_attempt(attempt=attempt, in_review=in_review)
+            log = card_record_attempt(attempt=attempt, in_review=in_review)
+            setattr(attempt, SCHEDULED_DUE, log.due)
             # The navigation's cached "Due today" count: now, and once committed.
             card_due_today_forget(user_id=attempt.user_id)
             transaction.on_commit(lambda: card_due_today_forget(user_id=attempt.user_id))

@@ -14,6 +14,10 @@ from . import clock, emails, scheduling, selectors
 from .days import DayRule
 from .models import Card, ReminderLog, ReviewLog
 
+# The attribute srs sets on an attempt it has just scheduled: the card's new due
+# date, which the feedback's "next review in N days" reads instead of the card.
+SCHEDULED_DUE = "srs_scheduled_due"
+
 
 @transaction.atomic(savepoint=False)
 def card_record_attempt(*, attempt: Attempt, in_review: bool) -> ReviewLog:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quizbank import services
+from quizbank import selectors, services
 from quizbank.models import Attempt, Choice, PracticeSession, Question
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
@@ -16,17 +16,21 @@ pytestmark = pytest.mark.django_db
 HISTORIES = [10, 20_000]
 # The practice loop (issue 15). Sessions come from Redis (cached_db) and the
 # navigation's "Due today" from the cache, so a full page pays neither.
-# Question page: user, the item with its session and progress (one query), the
-# learner's annotation; the question and its choices come from the cache, kept
-# per question version (cold: two more queries, the same for every learner).
-QUESTION_PAGE = 3
-# Answer POST: user, item state (the question and choices cached); the locked
-# item with any earlier attempt, the choice, the attempt, its progress row (the
-# learner is passed on to srs, not reloaded); the FSRS card (a savepoint pair and
-# its insert for a new one) and review log; "any item left?"; the feedback's
-# progress, annotation, peer shares and the recomputed "Due today". Savepoints
-# are counted here, free on a real request.
-ANSWER_POST = 19
+# Question page: user, the item with its session, progress and the learner's
+# flag and note (one query); the question and its choices come from the cache,
+# kept per question version (cold: two more queries, the same for every
+# learner). A first view also stamps when the item was shown.
+QUESTION_PAGE = 2
+QUESTION_FIRST_VIEW = 3
+# Answer POST: user, item state (the question and choices cached, so the chosen
+# choice is not read again); the locked item with any earlier attempt, the
+# attempt, its progress row (one upsert); the FSRS card (a savepoint pair and its
+# insert for a new one) and review log; "any item left?"; the feedback's peer
+# shares and the recomputed "Due today" (one statement). The session's progress
+# is counted on from the state's, and "next review" read from the card just
+# scheduled. Savepoints are counted here (two pairs: the answer's transaction
+# inside the test's, and the new card's), nearly free on a real request.
+ANSWER_POST = 15
 
 
 def seed_history(user, questions, n: int) -> None:
@@ -147,6 +151,12 @@ def test_tutor_item_and_answer_query_counts(learner, django_assert_num_queries):
     client.get(url)
     with django_assert_num_queries(QUESTION_PAGE):
         client.get(url)
+    second = session.items.get(position=2)
+    selectors.question_bundle_get(
+        question_id=second.question_id, version=second.question.updated_at
+    )
+    with django_assert_num_queries(QUESTION_FIRST_VIEW):
+        client.get(reverse("session-item", args=[session.pk, 2]))
     item = session.items.get(position=1)
     key = item.question.choices.get(correct=True)
     # ... incl. the FSRS card, when it comes back ("next review in …") and the

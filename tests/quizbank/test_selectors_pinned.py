@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from quizbank import selectors, services
-from quizbank.models import Attempt, PracticeSession, Question, SessionItem
+from quizbank.models import Annotation, Attempt, PracticeSession, Question, SessionItem
 from quizbank.selectors import PeerStats, Pool, Progress, Summary, SummaryItem
 from tests.factories import QuestionFactory, SectionFactory, SubsectionFactory, UserFactory
 
@@ -144,6 +144,43 @@ def test_an_item_shows_its_choices_in_the_learners_order_and_the_sessions_progre
         selectors.item_state(user=UserFactory(), session_id=s.pk, position=1)
     with pytest.raises(Http404):
         selectors.item_state(user=user, session_id=s.pk, position=4)
+
+
+def test_an_items_state_carries_the_learners_own_flag_and_note_only(user):
+    """The note rides in the item's query (issue 15): it must be this learner's."""
+    qs = [QuestionFactory() for _ in range(2)]
+    s = session(user, qs)
+    services.annotation_save(user=UserFactory(), question=qs[0], flagged=True, note="theirs")
+    assert selectors.item_state(user=user, session_id=s.pk, position=1).annotation is None
+
+    services.annotation_save(user=user, question=qs[0], flagged=True, note="mine")
+    services.annotation_save(user=user, question=qs[1], flagged=False, note="other question")
+    note = selectors.item_state(user=user, session_id=s.pk, position=1).annotation
+    saved = Annotation.objects.get(user=user, question=qs[0])
+    assert (note.pk, note.flagged, note.note, note.updated_at) == (
+        saved.pk,
+        True,
+        "mine",
+        saved.updated_at,
+    )
+    assert (note.user, note.question_id) == (user, qs[0].pk)
+
+
+def test_an_answered_items_state_counts_the_new_answer_without_a_query(
+    user, django_assert_num_queries
+):
+    qs = [QuestionFactory() for _ in range(3)]
+    s = session(user, qs)
+    answer(user, s.items.get(position=1), key(qs[0]))
+    state = selectors.item_state(user=user, session_id=s.pk, position=2)
+    attempt = answer(user, state.item, wrong(qs[1]))
+    with django_assert_num_queries(0):
+        after = selectors.item_state_answered(state=state, attempt=attempt)
+    assert (after.attempt, after.progress) == (attempt, Progress(2, 1, 3))
+    assert after.progress == selectors.session_progress(session=s)
+    third = selectors.item_state(user=user, session_id=s.pk, position=3)
+    right = answer(user, third.item, key(qs[2]))
+    assert selectors.item_state_answered(state=third, attempt=right).progress == Progress(3, 2, 3)
 
 
 def test_the_first_unanswered_item_and_the_session_lookup(user):

@@ -529,3 +529,23 @@ def test_among_unseen_questions_the_pick_is_random(user, subsection):
     [QuestionFactory(subsection=subsection) for _ in range(6)]
     firsts = {services.session_start(user=user, size=1).items.get().question_id for _ in range(40)}
     assert len(firsts) >= 3
+
+
+def test_an_answer_takes_the_chosen_choice_from_the_callers_choices(
+    django_assert_num_queries,
+):
+    """The view passes the cached question's choices (issue 15): the chosen one
+    is not read again, and one missing from them is read as before."""
+    user, q = UserFactory(), QuestionFactory()
+    s = services.session_create(user=user, question_ids=[q.pk], title="t")
+    item = s.items.get()
+    choices = list(q.choices.all())
+    key = next(c for c in choices if c.correct)
+    attempt = services.attempt_record(user=user, item=item, choice_id=key.pk, choices=choices)
+    assert (attempt.choice, attempt.correct) == (key, True)
+
+    again = services.session_create(user=user, question_ids=[q.pk], title="t").items.get()
+    wrong = next(c for c in choices if not c.correct)
+    others = [c for c in choices if c.pk != wrong.pk]
+    attempt = services.attempt_record(user=user, item=again, choice_id=wrong.pk, choices=others)
+    assert (attempt.choice, attempt.correct) == (wrong, False)

@@ -11,6 +11,7 @@ from quizbank import services
 from srs.days import DayRule
 from srs.models import Card, ReviewLog
 from srs.selectors import card_due_forecast, card_due_today, card_next_review, review_stats
+from srs.services import SCHEDULED_DUE
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory, answer
 from tests.srs.factories import card_due
 
@@ -90,6 +91,33 @@ def test_feedback_says_when_the_question_comes_back(client, learner, today):
     rule = DayRule.for_user(learner)
     assert (rule.day_of(card.due) - today).days == 1
     assert "Next review tomorrow." in after
+
+
+def test_the_answers_own_feedback_reads_the_due_date_it_just_scheduled(
+    client, learner, today, django_assert_num_queries
+):
+    """The htmx feedback after an answer takes "next review" from the card the
+    answer scheduled (srs notes its due date on the attempt), not from a query."""
+    sub = SubsectionFactory()
+    question = QuestionFactory(subsection=sub)
+    session = services.session_start(user=learner, subsection=sub, size=1)
+    client.force_login(learner)
+    wrong = question.choices.filter(correct=False).first()
+    feedback = client.post(
+        reverse("session-answer", args=[session.pk, 1]),
+        {"choice": wrong.pk},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="practice",
+    ).content.decode()
+    assert "Next review tomorrow." in feedback
+    attempt = session.items.get(position=1).attempt
+    card = Card.objects.get(user=learner, question=question)
+    setattr(attempt, SCHEDULED_DUE, card.due + timedelta(days=3))  # what the tag reads
+    with django_assert_num_queries(0):
+        days = card_next_review(
+            user=learner, question_id=question.pk, due=getattr(attempt, SCHEDULED_DUE)
+        )
+    assert days == 4
 
 
 def test_the_review_page_shows_the_forecast_and_statistics(
