@@ -1,4 +1,4 @@
-# Production image: gunicorn serves Django; the same image runs the release step
+# Production image: granian serves Django (config/serve.py); the same image runs the release step
 # (migrations and the bank), the Celery worker and beat (see docker-compose.yml).
 FROM python:3.12-slim
 
@@ -22,4 +22,4 @@ RUN pip install --no-deps . \
 
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "-c", "gunicorn.conf.py", "config.wsgi:application"]
+CMD ["python", "-m", "config.serve"]

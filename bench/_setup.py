@@ -45,12 +45,13 @@ def drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def production_server(port: int, secret: str, server: str = "gunicorn", **extra_env: str):
+def production_server(port: int, secret: str, server: str = "granian", **extra_env: str):
     """Collect static files and start the app as docker-compose runs it, on the
-    current DATABASE_URL; returns the process. `server` "gunicorn" runs
-    `gunicorn -c gunicorn.conf.py` (the Dockerfile's and compose's command);
-    "granian" runs granian's WSGI server on the same 2 workers x 4 threads, for
-    the side-by-side comparison (README, Measured here)."""
+    current DATABASE_URL; returns the process. `server` "granian" runs
+    `python -m config.serve` (the Dockerfile's and compose's command);
+    "gunicorn" runs gunicorn's gthread workers (bench/gunicorn.conf.py) on the
+    same 2 workers x 4 threads, for the side-by-side comparison (README,
+    Measured here)."""
     import subprocess
     import time
     import urllib.request
@@ -63,7 +64,10 @@ def production_server(port: int, secret: str, server: str = "gunicorn", **extra_
         "INSECURE_HTTP": "true",  # plain HTTP on loopback: no redirect to HTTPS
         "ANSWER_RATE": "1000000/m",
         "LOG_LEVEL": "WARNING",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_HOST": "127.0.0.1",
+        "WEB_PORT": str(port),
+        "WEB_ACCESS_LOG": "false",
+        "WEB_LOG_LEVEL": "warning",
         **extra_env,
     }
     env.pop("PYTEST_VERSION", None)
@@ -73,26 +77,11 @@ def production_server(port: int, secret: str, server: str = "gunicorn", **extra_
         env=env,
         check=True,
     )
-    bin_dir = Path(sys.executable).parent
-    if server == "granian":
-        command = [
-            str(bin_dir / "granian"),
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            env.get("GUNICORN_WORKERS", "2"),
-            "--blocking-threads",
-            env.get("GUNICORN_THREADS", "4"),
-            "--log-level",
-            "warning",
-            "config.wsgi:application",
-        ]
+    if server == "gunicorn":
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        command = [gunicorn, "-c", "bench/gunicorn.conf.py", "config.wsgi:application"]
     else:
-        command = [str(bin_dir / "gunicorn"), "-c", "gunicorn.conf.py", "config.wsgi:application"]
+        command = [sys.executable, "-m", "config.serve"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     for _ in range(150):
         if process.poll() is not None:  # e.g. the port is taken: never measure another server

@@ -1,6 +1,6 @@
 """Fault: restart Postgres while learners are answering, for real.
 
-Runs the app under gunicorn, has 5 learners answer 20 questions each (retrying
+Runs the app as in production (granian), has 5 learners answer 20 questions each (retrying
 an answer until it is acknowledged, as a person would), restarts the local
 Postgres cluster in the middle, then checks: requests during the outage fail
 cleanly (503, never a hang or a 500), they succeed again after, and every

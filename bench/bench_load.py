@@ -1,4 +1,4 @@
-"""Load: the app served as in production (`gunicorn -c gunicorn.conf.py`), driven
+"""Load: the app served as in production (`python -m config.serve`: granian), driven
 from other processes on the same two cores.
 
 One table, all from the same run and the same server: wrk at 50 connections on
@@ -9,7 +9,7 @@ page (GETs of unanswered items, each a learner's first view), the answer POST
 dashboard, with req/s, p50, p95, p99 and the ratio of req/s to the bare view.
 Then the Locust flow (log in, start a session, answer 20 questions, again and
 again) checks that every answer sent was stored exactly once.
-BENCH_SERVERS=gunicorn,granian runs the table for each server in turn. Needs
+BENCH_SERVERS=granian,gunicorn runs the table for each server in turn. Needs
 wrk (apt-get install wrk) and the bench group (locust).
 """
 
@@ -139,6 +139,28 @@ def request_files(users, questions: list[int]) -> tuple[Path, Path, str]:
     return get_file, post_file, first
 
 
+def question_cache_warm() -> None:
+    """Every question in the shared cache, as on a site that has been up a while:
+    otherwise the first server measured pays the misses and the next one does not."""
+    from quizbank import selectors
+    from quizbank.models import Question
+
+    for pk, version in Question.objects.values_list("pk", "updated_at"):
+        selectors.question_bundle_get(question_id=pk, version=version)
+
+
+def learner_state_reset(users) -> None:
+    """Everything the pages and answers wrote, so the next server shows first
+    views (each stamps its item) and stores first answers too."""
+    from quizbank.models import Attempt, QuestionProgress, SessionItem
+    from srs.models import Card
+
+    SessionItem.objects.filter(session__user__in=users).update(presented_at=None)
+    QuestionProgress.objects.filter(user__in=users).delete()
+    Card.objects.filter(user__in=users).delete()  # and their review logs
+    Attempt.objects.filter(user__in=users).delete()
+
+
 def stop(process) -> None:
     process.terminate()
     try:
@@ -193,8 +215,9 @@ def main() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    question_cache_warm()
 
-    servers = os.environ.get("BENCH_SERVERS", "gunicorn").split(",")
+    servers = os.environ.get("BENCH_SERVERS", "granian").split(",")
     print(
         f"{USERS} connections (wrk -t2), {SECONDS} s a run, 2 workers x 4 threads, "
         f"load generator on the same cores; ratio = req/s over the bare view's in the same run"
@@ -209,8 +232,8 @@ def main() -> None:
             table(server, gets, posts, cookie)
         finally:
             stop(process)
-        if server != servers[-1]:  # the next server answers items again from scratch
-            Attempt.objects.filter(user__in=users).delete()
+        if server != servers[-1]:  # the next server answers the items from scratch too
+            learner_state_reset(users)
 
     process = production_server(PORT, SECRET, servers[0], LOGIN_RATE="100000/m/ip")
     try:

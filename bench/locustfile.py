@@ -74,7 +74,7 @@ class Learner(HttpUser):
 
 
 class Bare(HttpUser):
-    """The baseline: a bare Django view behind the same gunicorn."""
+    """The baseline: a bare Django view behind the same server."""
 
     wait_time = constant(0)
 

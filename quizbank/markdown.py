@@ -126,7 +126,7 @@ _local = threading.local()
 
 def _converter() -> markdown.Markdown:
     """One converter per thread: a Markdown instance keeps per-document state, so
-    one shared across gunicorn's threads could store another question's HTML."""
+    one shared across the server's threads could store another question's HTML."""
     md = getattr(_local, "converter", None)
     if md is None:
         md = _local.converter = _build_converter()

@@ -1,4 +1,4 @@
-"""Behind a real reverse proxy (Caddy, from Debian) in front of gunicorn with
+"""Behind a real reverse proxy (Caddy, from Debian) in front of granian with
 TRUSTED_PROXY_COUNT=1: one client's failed log-ins never lock another client out
 (issue 14, item 4), and no Server header says what runs behind (item 10)."""
 
@@ -21,6 +21,9 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
+# What deploy/Caddyfile says about headers (a test below keeps them equal).
+PRODUCTION_SITE_HEADER = "header -Server"
+PRODUCTION_PROXY_BLOCK = "header_down -Server"
 PASSWORD = "correct-horse-battery"
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -68,7 +71,8 @@ def static_root(tmp_path_factory):
 
 @pytest.fixture
 def site(tmp_path, static_root):
-    """gunicorn (the production config) on the test database, Caddy in front."""
+    """The production server (config/serve.py) on the test database, Caddy in
+    front configured as deploy/Caddyfile proxies (its `reverse_proxy` block)."""
     app_port, proxy_port = free_port(), free_port()
     db = settings.DATABASES["default"]
     env = {
@@ -84,12 +88,13 @@ def site(tmp_path, static_root):
         else f"sqlite:///{db['NAME']}",
         "REDIS_URL": "redis://127.0.0.1:6379/6",
         "STATIC_ROOT": str(static_root),
-        "GUNICORN_BIND": f"127.0.0.1:{app_port}",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_THREADS": "2",
+        "WEB_HOST": "127.0.0.1",
+        "WEB_PORT": str(app_port),
+        "WEB_WORKERS": "1",
+        "WEB_THREADS": "2",
     }
     app = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "config.wsgi"],
+        [sys.executable, "-m", "config.serve"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -98,7 +103,9 @@ def site(tmp_path, static_root):
     caddyfile = tmp_path / "Caddyfile"
     caddyfile.write_text(
         "{\n\tadmin off\n\tauto_https off\n}\n"
-        f"http://127.0.0.1:{proxy_port} {{\n\treverse_proxy 127.0.0.1:{app_port}\n}}\n"
+        f"http://127.0.0.1:{proxy_port} {{\n\t{PRODUCTION_SITE_HEADER}\n"
+        f"\treverse_proxy 127.0.0.1:{app_port}"
+        f" {{\n\t\t{PRODUCTION_PROXY_BLOCK}\n\t}}\n}}\n"
     )
     proxy = subprocess.Popen(
         ["caddy", "run", "--config", str(caddyfile), "--adapter", "caddyfile"],
@@ -166,7 +173,15 @@ def test_one_clients_failures_through_the_proxy_do_not_lock_another_client(site)
     assert response.status == 302, response.text[:300]
 
 
-def test_gunicorn_sends_no_server_header(site):
-    response = Browser(site["app"], "127.0.0.1").request("GET", "/ping/")
+def test_no_server_header_says_what_runs_behind_the_proxy(site):
+    """granian names itself and Caddy too: the production Caddyfile removes both."""
+    response = Browser(site["proxy"], "127.0.0.1").request("GET", "/ping/")
     assert response.status == 200
     assert response.getheader("Server") is None
+
+
+def test_the_proxy_block_is_the_production_caddyfiles():
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    block = re.search(r"reverse_proxy web:8000 \{\n(.*?)\n\t\}", caddyfile, re.S)
+    assert block and block.group(1).strip() == PRODUCTION_PROXY_BLOCK
+    assert f"\n\t{PRODUCTION_SITE_HEADER}\n" in caddyfile

@@ -1,5 +1,5 @@
 """Rendering from many threads at once gives what rendering one at a time gives
-(issue 22): gunicorn runs threads, and editors save questions concurrently."""
+(issue 22): the server runs threads, and editors save questions concurrently."""
 
 from concurrent.futures import ThreadPoolExecutor
 

@@ -1,15 +1,15 @@
-"""The one gunicorn setup: the Dockerfile, docker-compose.yml and `make bench` all
-start `gunicorn -c gunicorn.conf.py config.wsgi`. Environment overrides:
-GUNICORN_BIND, GUNICORN_WORKERS, GUNICORN_THREADS."""
+"""gunicorn as production ran it until granian measured faster (config/serve.py):
+`make bench` with BENCH_SERVERS=granian,gunicorn serves the same table with it,
+side by side. Environment: WEB_HOST, WEB_PORT, WEB_WORKERS, WEB_THREADS."""
 
 import os
 
 from gunicorn.http import wsgi
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+bind = f"{os.environ.get('WEB_HOST', '127.0.0.1')}:{os.environ.get('WEB_PORT', '8000')}"
 worker_class = "gthread"
-workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+workers = int(os.environ.get("WEB_WORKERS", "2"))
+threads = int(os.environ.get("WEB_THREADS", "4"))
 # Recycle workers now and then so a slow leak never grows without bound, but
 # rarely: a new worker imports Django and warms its caches again (about a second
 # of CPU). At 2,000 requests a busy worker restarted every few seconds under
@@ -18,7 +18,6 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 max_requests = 20000
 max_requests_jitter = 2000
 accesslog = "-"
-forwarded_allow_ips = "*"  # only the proxy can reach the web container
 
 
 class _Response(wsgi.Response):
