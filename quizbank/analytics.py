@@ -10,6 +10,7 @@ aggregates run in the database over indexed rows and only summaries come back.
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
 from django.db.models.functions import TruncDate, TruncWeek
@@ -144,7 +145,7 @@ class Activity:
     today: date
     weeks: list[list[tuple[date, int]]] = field(default_factory=list)
 
-    @property
+    @cached_property  # the dashboard shows it three times
     def streak(self) -> int:
         """Consecutive days with an answer, ending today (or yesterday: today
         is not over yet)."""
