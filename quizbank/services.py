@@ -240,6 +240,8 @@ def attempt_record(
     locked.session.user = user
     if choice_id is not None and choice_id not in locked.choice_order:
         raise ValidationError("That option is not one of this question's choices.")
+    # Graded from the cached choice: safe because every path that edits choices
+    # (admin, bank load, editorial) saves the question too, and with it its version.
     choice = next((c for c in choices if c.pk == choice_id), None)
     if choice is None and choice_id is not None:
         choice = Choice.objects.get(pk=choice_id)

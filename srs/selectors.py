@@ -14,15 +14,12 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from accounts.models import User
 from quizbank.models import Question
@@ -50,15 +47,10 @@ class DueToday:
 
 
 def card_due_list(*, user, before: datetime) -> QuerySet[Card]:
-    """Cards of published questions falling due before `before` (`user` may be an OuterRef)."""
+    """Cards of published questions falling due before `before`."""
     return Card.objects.filter(
         user=user, due__lt=before, question__status=Question.Status.PUBLISHED
     )
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    rows = queryset.order_by().values("user").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
 
 
 # `due_today`'s three counts in one statement, as SQL: the ORM's spelling (three

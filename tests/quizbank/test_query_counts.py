@@ -159,8 +159,8 @@ def test_tutor_item_and_answer_query_counts(learner, django_assert_num_queries):
         client.get(reverse("session-item", args=[session.pk, 2]))
     item = session.items.get(position=1)
     key = item.question.choices.get(correct=True)
-    # ... incl. the FSRS card, when it comes back ("next review in …") and the
-    # nav's "Due today" count swapped out of band
+    # ... incl. writing the FSRS card and its log, and the nav's "Due today"
+    # count swapped out of band (see ANSWER_POST)
     with django_assert_num_queries(ANSWER_POST):
         client.post(
             reverse("session-answer", args=[session.pk, 1]),

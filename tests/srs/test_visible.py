@@ -10,7 +10,13 @@ from django.urls import reverse
 from quizbank import services
 from srs.days import DayRule
 from srs.models import Card, ReviewLog
-from srs.selectors import card_due_forecast, card_due_today, card_next_review, review_stats
+from srs.selectors import (
+    card_due_forecast,
+    card_due_list,
+    card_due_today,
+    card_next_review,
+    review_stats,
+)
 from srs.services import SCHEDULED_DUE
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory, answer
 from tests.srs.factories import card_due
@@ -136,3 +142,32 @@ def test_the_review_page_shows_the_forecast_and_statistics(
     assert "The next 14 days" in page and "3 in the next 7 days" in page
     assert "<td>2</td>" in page  # the accessible table under the chart
     assert "data-retention>100%" in page and "data-reviews-a-day>0<" in page
+
+
+def test_due_today_in_sql_counts_what_the_querysets_count(learner, today):
+    """`card_due_today` is one SQL statement (issue 15); the queue, forecast and
+    e-mail read `card_due_list`: the two must never drift apart."""
+    learner.review_limit, learner.new_limit = 3, 5
+    learner.save()
+    cards = [card_due(learner, today + timedelta(days=d)) for d in (-4, -1, 0, 0, 0, 1, 6)]
+    retired = card_due(learner, today - timedelta(days=2))
+    retired.question.status = retired.question.Status.RETIRED
+    retired.question.save()
+    card_due(UserFactory(), today)  # someone else's
+    good, again = ReviewLog.Rating.GOOD, ReviewLog.Rating.AGAIN
+    log(cards[0], day=today, kind=ReviewLog.Kind.REVIEW, rating=good)
+    log(cards[1], day=today, kind=ReviewLog.Kind.NEW, rating=again)
+    log(cards[2], day=today, kind=ReviewLog.Kind.EARLY, rating=good)
+    log(cards[3], day=today - timedelta(days=1), kind=ReviewLog.Kind.REVIEW, rating=good)
+    log(cards[4], day=today + timedelta(days=1), kind=ReviewLog.Kind.NEW, rating=good)
+
+    due = card_due_today(user=learner)
+    rule = DayRule.for_user(learner)
+    start, end = rule.start(today), rule.end(today)
+    logs = ReviewLog.objects.filter(user=learner, reviewed_at__gte=start, reviewed_at__lt=end)
+    listed = card_due_list(user=learner, before=end).count()
+    reviewed = logs.filter(kind=ReviewLog.Kind.REVIEW).count()
+    introduced = logs.filter(kind=ReviewLog.Kind.NEW).count()
+    assert (listed, reviewed, introduced) == (5, 1, 1)
+    assert (due.day, due.day_start, due.day_end) == (today, start, end)
+    assert (due.reviews, due.backlog, due.new) == (2, 3, 4)  # 3 - 1 reviewed; 5 - 1 new
