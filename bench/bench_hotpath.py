@@ -1,8 +1,9 @@
 """Server time of the practice loop in-process (no HTTP server, no load
 generator): CPU milliseconds per request for the bare view, a signed-in bare view
 (floor_urls.py: the ceiling of any learner's page), the question page
-(first view of an unanswered item), the answer POST (htmx) and the dashboard
-(also of learners with 10 and with 20,000 answers), with their query counts.
+(first view of an unanswered item), the answer POST (htmx) and the dashboard,
+with their query counts (the dashboard of learners with 10 and with 20,000
+answers among 1,000 others: bench_learning_loop.py).
 CPU time, not wall time, so a busy machine moves it little: use it to see which
 change pays, and bench_load.py for throughput."""
 
@@ -14,49 +15,6 @@ from _setup import django_on_fresh_database, drop_database
 
 os.environ.setdefault("ANSWER_RATE", "1000000/m")
 DB, N = "bench_hotpath", int(os.environ.get("BENCH_N", "150"))
-
-
-def learner_with_answers(n: int, ids: list[int], keys: dict[int, int]):
-    """A learner with 10 answers from the app, the rest (a third wrong) spread
-    over 200 days in bulk, with their progress rebuilt."""
-    import random
-    from datetime import timedelta
-
-    from django.db import connection
-    from django.utils import timezone
-
-    from accounts.models import User
-    from quizbank import services
-    from quizbank.models import Attempt, Choice
-
-    user = User.objects.create_user(email=f"hist{n}@bench.local", password="x")
-    session = services.session_create(user=user, question_ids=ids[:10], title="History")
-    for item in session.items.all():
-        choice = keys[item.question_id] if item.position % 3 else None
-        services.attempt_record(user=user, item=item, choice_id=choice)
-    wrong = {}
-    for question_id, pk in Choice.objects.filter(correct=False).values_list("question", "pk"):
-        wrong.setdefault(question_id, pk)
-    rng, now = random.Random(n), timezone.now()
-    rows = []
-    for i in range(n - 10):
-        q, right = ids[i % len(ids)], i % 3 != 0
-        rows.append(
-            Attempt(
-                user=user,
-                question_id=q,
-                choice_id=keys[q] if right else wrong[q],
-                correct=right,
-                confidence=rng.choice(["", "sure", "guess"]),
-                time_taken_ms=9000,
-                created_at=now - timedelta(minutes=rng.randrange(200 * 24 * 60)),
-            )
-        )
-    Attempt.objects.bulk_create(rows, batch_size=5000)
-    services.progress_rebuild(user=user)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return user
 
 
 def main() -> None:
@@ -122,10 +80,6 @@ def main() -> None:
     posts = [("post", f"/sessions/{s}/{p}/answer/", {"choice": keys[q]}) for s, p, q in items]
     measure("answer POST", posts[: N + 6])
     measure("dashboard", [("get", "/dashboard/", None)] * (N // 3 + 6))
-    # Issue 15's dashboard targets: a learner with 10 answers and one with 20,000.
-    for n, name in ((10, "dashboard 10"), (20_000, "dashboard 20k")):
-        client.force_login(learner_with_answers(n, ids, keys))
-        measure(name, [("get", "/dashboard/", None)] * (N // 3 + 6))
     if not os.environ.get("BENCH_KEEP"):
         drop_database(DB)
 

@@ -44,7 +44,6 @@ def heatmap(activity: Activity) -> dict:
         "rects": rects,
         "width": len(activity.weeks) * (CELL + GAP),
         "height": 7 * (CELL + GAP),
-        "cell": CELL,
     }
 
 

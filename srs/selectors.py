@@ -86,15 +86,14 @@ def card_due_today(*, user: User, now: datetime | None = None) -> DueToday:
             },
         )
         due, reviewed, introduced = cursor.fetchone()
-    row = {"due": due, "reviewed": reviewed, "introduced": introduced}
-    reviews = min(row["due"], max(0, user.review_limit - row["reviewed"]))
+    reviews = min(due, max(0, user.review_limit - reviewed))
     return DueToday(
         day=day,
         day_start=start,
         day_end=end,
         reviews=reviews,
-        backlog=row["due"] - reviews,
-        new=max(0, user.new_limit - row["introduced"]),
+        backlog=due - reviews,
+        new=max(0, user.new_limit - introduced),
     )
 
 
