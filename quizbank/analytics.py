@@ -7,18 +7,21 @@ Every function costs a fixed number of queries, whatever the learner's history:
 aggregates run in the database over indexed rows and only summaries come back.
 """
 
+import bisect
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
-from django.db.models import Case, Count, F, FloatField, Q, Sum, Value, When
-from django.db.models.functions import TruncDate, TruncWeek
+from django.core.cache import cache
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts.models import User
 from config.routers import analytics_db
 
+from . import selectors
 from .models import Attempt, Confidence, Question, QuestionProgress, Section, Subsection
 
 # Recent answers count more: full weight this month, half for the two months
@@ -71,39 +74,83 @@ class Mastery:
         return round(100 * self.high)
 
 
-def _recency_weight(now):
-    return Case(
-        When(created_at__gte=now - timedelta(days=RECENT_DAYS), then=Value(1.0)),
-        When(created_at__gte=now - timedelta(days=OLDER_DAYS), then=Value(0.5)),
-        default=Value(0.25),
-        output_field=FloatField(),
-    )
-
-
-def mastery_by_subsection(*, user: User) -> list[Mastery]:
-    """Mastery for every subsection (no evidence: the flat prior), in syllabus order."""
-    now = timezone.now()
-    weight = _recency_weight(now)
+def progress_by_subsection(*, user: User) -> dict[int, dict]:
+    """The learner's progress rows summed per subsection: how many questions
+    seen, answers and right ones, all time and over the last 90 days (rows last
+    answered since), with the subsection's section. One query over at most one
+    row per question, whatever the history: mastery, the overview and the
+    standings all start from it."""
+    since = timezone.now() - timedelta(days=OLDER_DAYS)
+    recent = Q(last_answered_at__gte=since)
     rows = (
-        Attempt.objects.using(analytics_db())
+        QuestionProgress.objects.using(analytics_db())
         .filter(user=user)
+        .values(sub=F("question__subsection"), section=F("question__subsection__section"))
+        .annotate(
+            seen=Count("pk"),
+            n=Sum("attempts"),
+            right=Sum("correct_attempts"),
+            n_recent=Coalesce(Sum("attempts", filter=recent), 0),
+            right_recent=Coalesce(Sum("correct_attempts", filter=recent), 0),
+        )
+        .order_by()
+    )
+    return {r["sub"]: r for r in rows}
+
+
+def mastery_by_subsection(*, user: User, progress: dict[int, dict] | None = None) -> list[Mastery]:
+    """Mastery for every subsection (no evidence: the flat prior), in syllabus order.
+
+    An answer weighs 1 this month, 0.5 in the two months before and 0.25 after:
+    0.25 for every answer, plus 0.25 for one in the last 90 days, plus 0.5 for
+    one in the last 30. So all-time counts come from the progress rows and only
+    the last 90 days of answers are read: the cost follows recent activity, not
+    the whole history (a learner with 20,000 answers, issue 15)."""
+    now = timezone.now()
+    if progress is None:
+        progress = progress_by_subsection(user=user)
+    month = Q(created_at__gte=now - timedelta(days=RECENT_DAYS))
+    recent = {
+        r["sub"]: r
+        for r in Attempt.objects.using(analytics_db())
+        .filter(user=user, created_at__gte=now - timedelta(days=OLDER_DAYS))
         .values(sub=F("question__subsection"))
         .annotate(
-            n=Count("pk"),
-            right=Count("pk", filter=Q(correct=True)),
-            w_right=Sum(Case(When(correct=True, then=weight), default=Value(0.0))),
-            w_wrong=Sum(Case(When(correct=False, then=weight), default=Value(0.0))),
+            right_90=Count("pk", filter=Q(correct=True)),
+            wrong_90=Count("pk", filter=Q(correct=False)),
+            right_30=Count("pk", filter=Q(correct=True) & month),
+            wrong_30=Count("pk", filter=Q(correct=False) & month),
         )
-    )
-    by_sub = {r["sub"]: r for r in rows}
+        .order_by()
+    }
+    none = {"right_90": 0, "wrong_90": 0, "right_30": 0, "wrong_30": 0}
     result = []
-    for sub in Subsection.objects.select_related("section"):
-        r = by_sub.get(sub.pk)
-        if r:
-            result.append(Mastery(sub, r["n"], r["right"], 1 + r["w_right"], 1 + r["w_wrong"]))
-        else:
+    for sub in subsections_in_order():
+        p = progress.get(sub.pk)
+        if not p:
             result.append(Mastery(sub))
+            continue
+        r = recent.get(sub.pk, none)
+        right, wrong = p["right"], p["n"] - p["right"]
+        w_right = 0.25 * right + 0.25 * r["right_90"] + 0.5 * r["right_30"]
+        w_wrong = 0.25 * wrong + 0.25 * r["wrong_90"] + 0.5 * r["wrong_30"]
+        result.append(Mastery(sub, p["n"], right, 1 + w_right, 1 + w_wrong))
     return result
+
+
+TAXONOMY_TTL = 10 * 60
+
+
+def subsections_in_order() -> list[Subsection]:
+    """Every subsection with its section, in syllabus order: the same for every
+    learner, so cached under the taxonomy's version (a saved section or
+    subsection starts a new one) and read from the database with the cache down."""
+    key = f"quizbank:subsections:{selectors.taxonomy_version()}"
+    subsections = cache.get(key)
+    if subsections is None:
+        subsections = list(Subsection.objects.select_related("section"))
+        cache.set(key, subsections, TAXONOMY_TTL)
+    return subsections
 
 
 def weak_topics(masteries: list[Mastery], limit: int = 5) -> list[Mastery]:
@@ -125,17 +172,16 @@ class Overview:
         return round(100 * self.correct / self.attempts) if self.attempts else None
 
 
-def overview(*, user: User) -> Overview:
-    totals = (
-        QuestionProgress.objects.using(analytics_db())
-        .filter(user=user)
-        .aggregate(seen=Count("pk"), attempts=Sum("attempts"), correct=Sum("correct_attempts"))
-    )
+def overview(*, user: User, progress: dict[int, dict] | None = None) -> Overview:
+    """Questions seen and answers given, summed from the progress rows."""
+    if progress is None:
+        progress = progress_by_subsection(user=user)
+    rows = progress.values()
     return Overview(
-        seen=totals["seen"],
+        seen=sum(r["seen"] for r in rows),
         bank=Question.objects.published().count(),
-        attempts=totals["attempts"] or 0,
-        correct=totals["correct"] or 0,
+        attempts=sum(r["n"] for r in rows),
+        correct=sum(r["right"] for r in rows),
     )
 
 
@@ -289,9 +335,45 @@ class Standing:
 MIN_ANSWERS_FOR_RANK = 5
 
 
-def percentile_by_section(*, user: User) -> list[Standing]:
-    """Where the learner's accuracy sits among active learners, per section
-    (learners with at least a few answers in the section in the last 90 days)."""
+COHORT_TTL = 10 * 60
+_COHORT_KEY = "quizbank:cohort-accuracy"
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """Active learners' accuracy per section: sorted, for counting who is below,
+    and by learner, so the asker's own (older) figure can be left out."""
+
+    sorted_by_section: dict[int, list[float]]
+    by_section: dict[int, dict[int, float]]
+
+    def standing(self, section_id: int, user_id: int, accuracy: float) -> tuple[int | None, int]:
+        """(percentile among the others, how many others): peers below count
+        one, ties a half."""
+        accs = self.sorted_by_section.get(section_id, [])
+        below = bisect.bisect_left(accs, accuracy)
+        ties = bisect.bisect_right(accs, accuracy) - below
+        peers = len(accs)
+        own = self.by_section.get(section_id, {}).get(user_id)
+        if own is not None:
+            peers -= 1
+            if own < accuracy:
+                below -= 1
+            elif own == accuracy:
+                ties -= 1
+        if not peers:
+            return None, 0
+        return round(100 * (below + 0.5 * ties) / peers), peers
+
+
+def cohort_accuracy() -> Cohort:
+    """Every active learner's accuracy per section (at least a few answers there
+    in the last 90 days). The same for every learner and costly (it reads every
+    active learner's progress), so cached for ten minutes: peers' figures may be
+    that old, the asker's own never are. Read from the database with the cache down."""
+    cohort = cache.get(_COHORT_KEY)
+    if isinstance(cohort, Cohort):
+        return cohort
     since = timezone.now() - timedelta(days=OLDER_DAYS)
     rows = (
         QuestionProgress.objects.using(analytics_db())
@@ -299,22 +381,36 @@ def percentile_by_section(*, user: User) -> list[Standing]:
         .values("user", section=F("question__subsection__section"))
         .annotate(n=Sum("attempts"), right=Sum("correct_attempts"))
         .filter(n__gte=MIN_ANSWERS_FOR_RANK)
+        .order_by()
     )
-    by_section: dict[int, list[float]] = {}
-    mine: dict[int, tuple[float, int]] = {}
+    by_section: dict[int, dict[int, float]] = {}
     for r in rows:
-        acc = r["right"] / r["n"]
-        if r["user"] == user.pk:
-            mine[r["section"]] = (acc, r["n"])
-        else:
-            by_section.setdefault(r["section"], []).append(acc)
+        by_section.setdefault(r["section"], {})[r["user"]] = r["right"] / r["n"]
+    cohort = Cohort({s: sorted(accs.values()) for s, accs in by_section.items()}, by_section)
+    cache.set(_COHORT_KEY, cohort, COHORT_TTL)
+    return cohort
+
+
+def percentile_by_section(*, user: User, progress: dict[int, dict] | None = None) -> list[Standing]:
+    """Where the learner's accuracy sits among active learners, per section
+    (learners with at least a few answers in the section in the last 90 days).
+    The learner's own figures are read now; the others' come from `cohort_accuracy`."""
+    if progress is None:
+        progress = progress_by_subsection(user=user)
+    mine: dict[int, list[int]] = {}
+    for r in progress.values():
+        n_right = mine.setdefault(r["section"], [0, 0])
+        n_right[0] += r["n_recent"]
+        n_right[1] += r["right_recent"]
+    sections = {s.section_id: s.section for s in subsections_in_order()}
+    cohort = None
     standings = []
-    for section in Section.objects.all():
-        if section.pk not in mine:
+    for section_id, section in sections.items():
+        n, right = mine.get(section_id, (0, 0))
+        if n < MIN_ANSWERS_FOR_RANK:
             continue
-        acc, n = mine[section.pk]
-        peers = by_section.get(section.pk, [])
-        below = sum(1 for p in peers if p < acc) + 0.5 * sum(1 for p in peers if p == acc)
-        pct = round(100 * below / len(peers)) if peers else None
-        standings.append(Standing(section, acc, n, pct, len(peers)))
+        cohort = cohort or cohort_accuracy()
+        accuracy = right / n
+        percentile, peers = cohort.standing(section_id, user.pk, accuracy)
+        standings.append(Standing(section, accuracy, n, percentile, peers))
     return standings

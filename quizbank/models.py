@@ -101,7 +101,14 @@ class Question(models.Model):
 
     class Meta:
         ordering = ["subsection__section__position", "subsection__position", "position"]
-        indexes = [models.Index(fields=["subsection", "status", "difficulty"])]
+        indexes = [
+            models.Index(fields=["subsection", "status", "difficulty"]),
+            # The dashboard's cache key (the bank's newest edit and sizes) and the
+            # analytics' question -> subsection joins read these alone, never the
+            # wide rows with their rendered HTML (issue 15).
+            models.Index(fields=["status", "updated_at"], name="question_bank_version"),
+            models.Index(fields=["id", "subsection"], name="question_subsection"),
+        ]
 
     def __str__(self) -> str:
         return self.external_id
@@ -248,8 +255,12 @@ class Confidence(models.TextChoices):
 
 
 class Attempt(models.Model):
+    # No index of its own: every index below starts with the user.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="attempts",
+        db_index=False,
     )
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="attempts")
     # Null when the learner pressed "I don't know".
@@ -268,7 +279,12 @@ class Attempt(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["user", "question", "-created_at"]),
-            models.Index(fields=["user", "-created_at"]),
+            # The dashboard's windows (last 90 days, 26 weeks...) read the index
+            # alone: what they count rides in it (issue 15).
+            models.Index(
+                fields=["user", "-created_at", "question", "correct", "confidence", "choice"],
+                name="attempt_recent",
+            ),
             models.Index(fields=["question", "choice"]),
             models.Index(fields=["user", "confidence", "created_at"]),
         ]

@@ -188,13 +188,19 @@ QUESTION_CACHE_FORMAT = 1
 _TAXONOMY_VERSION = "quizbank:taxonomy-version"
 
 
+def taxonomy_version() -> str:
+    """The sections' and subsections' current version, part of the key of every
+    cached value that carries them (a new one after any save or delete)."""
+    return cache.get_or_set(_TAXONOMY_VERSION, lambda: uuid.uuid4().hex, None)
+
+
 def question_bundle_get(*, question_id: int, version: datetime) -> tuple[Question, dict]:
     """A question with its subsection, section and choices (by id): the same for
     every learner, so kept in the cache under the question's `updated_at`, which
     every editor path (admin, bank load, bulk actions, revert) bumps, and the
     taxonomy's version, which a saved section or subsection replaces: the next
     page after an edit reads a new key. Fails open with the cache down."""
-    taxonomy = cache.get_or_set(_TAXONOMY_VERSION, lambda: uuid.uuid4().hex, None)
+    taxonomy = taxonomy_version()
     key = (
         f"quizbank:question:v{QUESTION_CACHE_FORMAT}:{taxonomy}:{question_id}:{version.timestamp()}"
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
+from . import dashboard
 from .models import (
     Annotation,
     Attempt,
@@ -207,6 +208,7 @@ def _attempt_store(
         created_at=now,
     )
     _progress_record(attempt)
+    dashboard.learner_history_forget(user_id=attempt.user_id)
     attempt_recorded.send(sender=Attempt, attempt=attempt, in_review=in_review)
     return attempt
 
@@ -442,4 +444,5 @@ def progress_rebuild(*, user: User) -> int:
         row.last_correct, row.last_choice_id = a.correct, a.choice_id
         row.last_attempt_id, row.last_answered_at = a.pk, a.created_at
     QuestionProgress.objects.bulk_create(rows.values(), batch_size=1000)
+    dashboard.learner_history_forget(user_id=user.pk)
     return len(rows)

@@ -16,7 +16,8 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from . import analytics, charts, export, search, selectors, services
+from . import export, search, selectors, services
+from .dashboard import dashboard_data
 from .forms import (
     AnswerForm,
     CustomTestForm,
@@ -98,25 +99,8 @@ def sample_answer(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    masteries = analytics.mastery_by_subsection(user=user)
-    for m in masteries:
-        m.bar = charts.mastery_bar(m)
-    activity = analytics.activity(user=user)
-    context = {
-        "overview": analytics.overview(user=user),
-        "masteries": masteries,
-        "weak": analytics.weak_topics(masteries),
-        "activity": activity,
-        "heatmap": charts.heatmap(activity),
-        "trend": charts.trend(analytics.accuracy_trend(user=user)),
-        "confidently_wrong": analytics.confidently_wrong(
-            user=user, subsections={m.subsection.pk: m.subsection for m in masteries}
-        ),
-        "misconceptions": analytics.misconceptions(user=user),
-        "standings": analytics.percentile_by_section(user=user),
-        "reports": selectors.report_list(user=user)[:5],
-    }
+    data = dashboard_data(user=request.user)
+    context = vars(data) | {"reports": selectors.report_list(user=request.user)[:5]}
     return render(request, "quizbank/dashboard.html", context)
 
 

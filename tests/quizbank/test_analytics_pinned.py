@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from quizbank import analytics
+from quizbank import analytics, services
 from quizbank.analytics import Activity, Mastery, TrendPoint, heat_level
 from quizbank.models import Attempt, Question, QuestionProgress
 from tests.factories import QuestionFactory, SectionFactory, SubsectionFactory, UserFactory
@@ -73,6 +73,7 @@ def test_recent_answers_weigh_more_in_mastery(at):
     attempt(user, qa, correct=False, ago=timedelta(days=90))  # 0.5: inclusive too
     attempt(user, qa, correct=True, ago=timedelta(days=90, seconds=1))  # 0.25
     attempt(other, qb, correct=True)  # someone else's
+    services.progress_rebuild(user=user)  # what every stored answer keeps up to date
     a, b = analytics.mastery_by_subsection(user=user)
     assert (a.subsection, b.subsection) == (sub_a, sub_b)
     assert (a.attempts, a.correct) == (5, 3)

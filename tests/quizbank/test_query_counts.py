@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from quizbank import selectors, services
+from quizbank import dashboard, selectors, services
 from quizbank.models import Attempt, Choice, PracticeSession, Question
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
@@ -88,7 +88,9 @@ def answered_before(user, mode=PracticeSession.Mode.TUTOR):
 
 
 PAGES = {
-    "dashboard": (lambda u: reverse("dashboard"), 14),  # incl. the Today card (readiness)
+    # A repeat view: user, the bank's version (part of the key), the panels
+    # from the cache (quizbank.dashboard); the Today card (readiness), reports.
+    "dashboard": (lambda u: reverse("dashboard"), 4),
     "catalogue": (lambda u: reverse("catalogue"), 4),
     "missed": (lambda u: reverse("missed"), 3),
     "flagged": (lambda u: reverse("flagged"), 2),
@@ -118,6 +120,21 @@ def test_page_query_count(learner, django_assert_num_queries, page):
     client.get(url)  # warm: the navigation's "Due today" is cached from page to page
     with django_assert_num_queries(expected):
         response = client.get(url)
+    assert response.status_code == 200
+
+
+def test_dashboard_after_an_answer_query_count(learner, django_assert_num_queries):
+    """The first view after an answer computes the panels again: a fixed count
+    too. User, the bank's version; progress per subsection (mastery's all-time
+    part, the overview, the own standings), the last 90 days of answers, the
+    heatmap, the trend, two mistake panels (misconceptions: two); the Today
+    card and reports. The subsections and the cohort's accuracies are shared
+    by every learner and stay cached."""
+    client, user = learner
+    client.get(reverse("dashboard"))
+    dashboard.learner_history_forget(user_id=user.pk)
+    with django_assert_num_queries(11):
+        response = client.get(reverse("dashboard"))
     assert response.status_code == 200
 
 

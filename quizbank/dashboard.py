@@ -1,0 +1,122 @@
+"""The dashboard's panels for one learner, kept in the cache until their
+history, the bank or the day changes (issue 15): computing them reads the
+learner's recent answers several times over; reading them back is one query."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from accounts.models import User
+from config.routers import analytics_db
+
+from . import charts, selectors
+from .analytics import (
+    Activity,
+    Mastery,
+    Overview,
+    Standing,
+    accuracy_trend,
+    activity,
+    confidently_wrong,
+    mastery_by_subsection,
+    misconceptions,
+    percentile_by_section,
+    progress_by_subsection,
+    weak_topics,
+)
+from .models import Question
+
+DASHBOARD_TTL = 10 * 60  # bounds how late a 30- or 90-day window moves an answer's weight
+# Part of the key: bump it when DashboardData or what it holds changes shape.
+DASHBOARD_FORMAT = 1
+
+
+@dataclass
+class DashboardData:
+    """Everything the dashboard shows from the learner's history."""
+
+    overview: Overview
+    masteries: list[Mastery]
+    weak: list[Mastery]
+    activity: Activity
+    heatmap: dict
+    trend: dict
+    confidently_wrong: list
+    misconceptions: list[dict]
+    standings: list[Standing]
+
+
+def _history_version_key(user_id: int) -> str:
+    return f"quizbank:history-v:{user_id}"
+
+
+def learner_history_forget(*, user_id: int) -> None:
+    """The learner's answers changed: their cached dashboard is out of date.
+    Now and again on commit, so a dashboard computed in between is not kept."""
+
+    def forget() -> None:
+        cache.set(_history_version_key(user_id), uuid.uuid4().hex, DASHBOARD_TTL)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+def dashboard_data(*, user: User) -> DashboardData:
+    """The dashboard's panels, computed from the history or read from the cache.
+
+    The key holds everything they depend on: the learner's history version
+    (replaced by every stored answer), the taxonomy's version, the bank's
+    (its newest edit, as every editor path bumps `updated_at`, and its sizes),
+    the learner's day and time zone. So the first view after an answer or an
+    edit computes; the next ones read (issue 15). One query either way for the
+    bank's version; with the cache down every view computes (fail open)."""
+    tz = user.tzinfo
+    today = timezone.localtime(timezone.now(), tz).date()
+    bank = Question.objects.using(analytics_db()).aggregate(
+        edited=Max("updated_at"),
+        total=Count("pk"),
+        published=Count("pk", filter=Q(status=Question.Status.PUBLISHED)),
+    )
+    history = cache.get_or_set(
+        _history_version_key(user.pk), lambda: uuid.uuid4().hex, DASHBOARD_TTL
+    )
+    joined = int(user.date_joined.timestamp() * 1e6) if user.date_joined else 0
+    edited = bank["edited"].timestamp() if bank["edited"] else 0
+    key = (
+        f"quizbank:dashboard:v{DASHBOARD_FORMAT}:{user.pk}:{joined}:{history}:"
+        f"{selectors.taxonomy_version()}:{edited}:{bank['total']}:{bank['published']}:"
+        f"{today.isoformat()}:{tz.key}"
+    )
+    data = cache.get(key)
+    if isinstance(data, DashboardData):
+        return data
+    progress = progress_by_subsection(user=user)
+    masteries = mastery_by_subsection(user=user, progress=progress)
+    for m in masteries:
+        m.bar = charts.mastery_bar(m)
+    activity_ = activity(user=user)
+    rows = progress.values()
+    data = DashboardData(
+        overview=Overview(
+            seen=sum(r["seen"] for r in rows),
+            bank=bank["published"],
+            attempts=sum(r["n"] for r in rows),
+            correct=sum(r["right"] for r in rows),
+        ),
+        masteries=masteries,
+        weak=weak_topics(masteries),
+        activity=activity_,
+        heatmap=charts.heatmap(activity_),
+        trend=charts.trend(accuracy_trend(user=user)),
+        confidently_wrong=confidently_wrong(
+            user=user, subsections={m.subsection.pk: m.subsection for m in masteries}
+        ),
+        misconceptions=misconceptions(user=user),
+        standings=percentile_by_section(user=user, progress=progress),
+    )
+    cache.set(key, data, DASHBOARD_TTL)
+    return data
