@@ -208,7 +208,6 @@ def _attempt_store(
         created_at=now,
     )
     _progress_record(attempt)
-    dashboard.learner_history_forget(user_id=attempt.user_id)
     attempt_recorded.send(sender=Attempt, attempt=attempt, in_review=in_review)
     return attempt
 
@@ -261,6 +260,7 @@ def attempt_record(
         now=now,
         in_review=locked.session.mode == PracticeSession.Mode.REVIEW,
     )
+    dashboard.learner_history_forget(user_id=user.pk)
     if not SessionItem.objects.filter(session_id=locked.session_id, attempt__isnull=True).exists():
         PracticeSession.objects.filter(pk=locked.session_id, finished_at__isnull=True).update(
             finished_at=now
@@ -349,6 +349,7 @@ def _timed_finish(*, user: User, session_id: int) -> PracticeSession:
             now=ended,
             in_review=False,
         )
+    dashboard.learner_history_forget(user_id=user.pk)
     session.finished_at = ended
     session.save(update_fields=["finished_at"])
     return session
