@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from config.routers import analytics_db
@@ -32,7 +33,7 @@ from .models import Question
 
 DASHBOARD_TTL = 10 * 60  # bounds how late a 30- or 90-day window moves an answer's weight
 # Part of the key: bump it when DashboardData or what it holds changes shape.
-DASHBOARD_FORMAT = 1
+DASHBOARD_FORMAT = 2
 
 
 @dataclass
@@ -40,7 +41,7 @@ class DashboardData:
     """Everything the dashboard shows from the learner's history."""
 
     overview: Overview
-    masteries: list[Mastery]
+    mastery_rows: SafeString
     weak: list[Mastery]
     activity: Activity
     heatmap: dict
@@ -96,8 +97,6 @@ def dashboard_data(*, user: User) -> DashboardData:
         return data
     progress = progress_by_subsection(user=user)
     masteries = mastery_by_subsection(user=user, progress=progress)
-    for m in masteries:
-        m.bar = charts.mastery_bar(m)
     activity_ = activity(user=user)
     rows = progress.values()
     data = DashboardData(
@@ -107,7 +106,7 @@ def dashboard_data(*, user: User) -> DashboardData:
             attempts=sum(r["n"] for r in rows),
             correct=sum(r["right"] for r in rows),
         ),
-        masteries=masteries,
+        mastery_rows=charts.mastery_rows(masteries),
         weak=weak_topics(masteries),
         activity=activity_,
         heatmap=charts.heatmap(activity_),
