@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint format migrations-check compose-check bank-report bank-format figures test-prereqs bench bench-srs bench-readiness audit faults mutation
+.PHONY: var help install run test lint format migrations-check compose-check bank-report bank-format figures test-prereqs bench bench-srs bench-readiness audit faults mutation
 
 help:
 	@echo "make run     - install, migrate, load the bank, serve http://127.0.0.1:8000 with worker and beat"
