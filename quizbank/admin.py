@@ -27,6 +27,19 @@ class PracticeSessionAdmin(admin.ModelAdmin):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
+    """Read-only: an answer is the learner's record, written only by
+    `services`, which keeps their progress rows, cards and cached dashboard in
+    step; an edit here would leave all three wrong."""
+
     list_display = ["pk", "user", "question", "correct", "time_taken_ms", "created_at"]
     list_select_related = ["user", "question"]
     raw_id_fields = ["user", "question", "choice", "item"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -146,13 +146,16 @@ def mastery_by_subsection(*, user: User, progress: dict[int, dict] | None = None
 
 
 TAXONOMY_TTL = 10 * 60
+# Part of the cached subsections' and cohort's keys: bump it when Subsection,
+# Section or Cohort change shape, so a deploy never reads old pickles.
+CACHE_FORMAT = 1
 
 
 def subsections_in_order() -> list[Subsection]:
     """Every subsection with its section, in syllabus order: the same for every
     learner, so cached under the taxonomy's version (a saved section or
     subsection starts a new one) and read from the database with the cache down."""
-    key = f"quizbank:subsections:{selectors.taxonomy_version()}"
+    key = f"quizbank:subsections:v{CACHE_FORMAT}:{selectors.taxonomy_version()}"
     subsections = cache.get(key)
     if subsections is None:
         subsections = list(Subsection.objects.select_related("section"))
@@ -296,7 +299,8 @@ def confidently_wrong(*, user: User, subsections: dict[int, Subsection], limit: 
         .filter(wrong__gt=0)
         .order_by("-wrong", "-sure")[:limit]
     )
-    return [(subsections[r["sub"]], r["sure"], r["wrong"]) for r in rows]
+    # A subsection added since `subsections` was read is skipped, not a 500.
+    return [(subsections[r["sub"]], r["sure"], r["wrong"]) for r in rows if r["sub"] in subsections]
 
 
 def misconceptions(*, user: User, limit: int = 5) -> list[dict]:
@@ -343,7 +347,7 @@ MIN_ANSWERS_FOR_RANK = 5
 
 
 COHORT_TTL = 10 * 60
-_COHORT_KEY = "quizbank:cohort-accuracy"
+_COHORT_KEY = f"quizbank:cohort-accuracy:v{CACHE_FORMAT}"
 
 
 @dataclass(frozen=True)

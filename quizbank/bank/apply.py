@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import Choice, Question, Section, Subsection
 from .plan import BankPlan, Kind, LoadReport, plan_bank
@@ -90,7 +91,8 @@ def apply_plan(plan: BankPlan, *, user=None) -> LoadReport:
             _write_question(question, change.data, subsections[change.data.subsection])
     if retired := plan.retired:
         Question.objects.filter(external_id__in=retired, status=Question.Status.PUBLISHED).update(
-            status=Question.Status.RETIRED
+            status=Question.Status.RETIRED,
+            updated_at=timezone.now(),  # a new version
         )
     return plan.report
 

@@ -4,41 +4,90 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# Built before the old ones are dropped, and on Postgres CONCURRENTLY, outside a
+# transaction: a live site keeps reading and writing attempts and questions
+# meanwhile. Django's own operations would hold quizbank_attempt locked until
+# the end, and AlterField(db_index=False) drops and re-adds the user foreign key,
+# checking every row, only to remove its index.
+CREATE = [
+    "attempt_recent ON quizbank_attempt "
+    "(user_id, created_at DESC, question_id, correct, confidence, choice_id)",
+    "question_bank_version ON quizbank_question (status, updated_at)",
+    "question_subsection ON quizbank_question (id, subsection_id)",
+]
+DROP = ["quizbank_at_user_id_5b2fbb_idx", "quizbank_attempt_user_id_5f0b5d43"]
+OLD = [
+    "quizbank_at_user_id_5b2fbb_idx ON quizbank_attempt (user_id, created_at DESC)",
+    "quizbank_attempt_user_id_5f0b5d43 ON quizbank_attempt (user_id)",
+]
+
+
+def _run(schema_editor, create, drop):
+    concurrently = " CONCURRENTLY" if schema_editor.connection.vendor == "postgresql" else ""
+    for index in create:
+        schema_editor.execute(f"CREATE INDEX{concurrently} IF NOT EXISTS {index}")
+    for name in drop:
+        schema_editor.execute(f"DROP INDEX{concurrently} IF EXISTS {name}")
+
+
+def forwards(apps, schema_editor):
+    _run(schema_editor, CREATE, DROP)
+
+
+def backwards(apps, schema_editor):
+    _run(schema_editor, OLD, [index.split()[0] for index in CREATE])
+
 
 class Migration(migrations.Migration):
+    atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
+
     dependencies = [
         ("quizbank", "0007_question_search"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.RemoveIndex(
-            model_name="attempt",
-            name="quizbank_at_user_id_5b2fbb_idx",
-        ),
-        migrations.AlterField(
-            model_name="attempt",
-            name="user",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="attempts",
-                to=settings.AUTH_USER_MODEL,
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="attempt",
-            index=models.Index(
-                fields=["user", "-created_at", "question", "correct", "confidence", "choice"],
-                name="attempt_recent",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="question",
-            index=models.Index(fields=["status", "updated_at"], name="question_bank_version"),
-        ),
-        migrations.AddIndex(
-            model_name="question",
-            index=models.Index(fields=["id", "subsection"], name="question_subsection"),
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(forwards, backwards)],
+            state_operations=[
+                migrations.RemoveIndex(
+                    model_name="attempt",
+                    name="quizbank_at_user_id_5b2fbb_idx",
+                ),
+                migrations.AlterField(
+                    model_name="attempt",
+                    name="user",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attempts",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                migrations.AddIndex(
+                    model_name="attempt",
+                    index=models.Index(
+                        fields=[
+                            "user",
+                            "-created_at",
+                            "question",
+                            "correct",
+                            "confidence",
+                            "choice",
+                        ],
+                        name="attempt_recent",
+                    ),
+                ),
+                migrations.AddIndex(
+                    model_name="question",
+                    index=models.Index(
+                        fields=["status", "updated_at"], name="question_bank_version"
+                    ),
+                ),
+                migrations.AddIndex(
+                    model_name="question",
+                    index=models.Index(fields=["id", "subsection"], name="question_subsection"),
+                ),
+            ],
         ),
     ]

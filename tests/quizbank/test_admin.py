@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from quizbank.models import Question
-from tests.factories import QuestionFactory, SubsectionFactory
+from quizbank.models import Attempt, Question
+from tests.factories import QuestionFactory, SubsectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,20 @@ def test_list_filters_and_search(admin_client):
     found = admin_client.get(url, {"q": "Kullback"}).content
     assert b"Which loss compares two distributions?" in found
     assert b"Vanishing" not in found and b"Something else" not in found
+
+
+def test_answers_are_read_only_in_the_admin(admin_client):
+    """Only services write answers (progress, cards and the dashboard follow)."""
+    question = QuestionFactory()
+    attempt = Attempt.objects.create(
+        user=UserFactory(), question=question, choice=None, correct=False
+    )
+    change = reverse("admin:quizbank_attempt_change", args=[attempt.pk])
+    assert admin_client.get(reverse("admin:quizbank_attempt_changelist")).status_code == 200
+    assert admin_client.get(change).status_code == 200  # to view
+    assert admin_client.post(change, {"correct": "on"}).status_code == 403
+    assert admin_client.get(reverse("admin:quizbank_attempt_add")).status_code == 403
+    delete = reverse("admin:quizbank_attempt_delete", args=[attempt.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    attempt.refresh_from_db()
+    assert attempt.correct is False

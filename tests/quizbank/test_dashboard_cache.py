@@ -115,3 +115,16 @@ def test_the_history_version_changes_again_when_the_answer_commits(
     assert first and len(callbacks) == 1
     callbacks[0]()
     assert cache.get(key) not in (None, first)
+
+
+def test_an_answer_the_analytics_database_has_not_seen_keeps_no_entry(bank, monkeypatch):
+    """The key also holds the learner's newest answer as the database the panels
+    are read from sees it: a view computed from a replica that has not caught
+    up is kept under the old answer's key, never under the new version."""
+    _, client, session = learner(bank)
+    assert seen(client)[0] == 0
+    # As if the cache's version had moved before the replica caught up (here:
+    # never moved): the newest answer in the key alone shows the new answer.
+    monkeypatch.setattr(dashboard, "learner_history_forget", lambda **kwargs: None)
+    answer(client, session, 1)
+    assert seen(client)[0] == 1
