@@ -4,6 +4,7 @@ learner's recent answers several times over; reading them back is one query."""
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -128,3 +129,19 @@ def dashboard_data(*, user: User) -> DashboardData:
     )
     cache.set(key, data, DASHBOARD_TTL)
     return data
+
+
+def dashboard_warm(*, user_id: int) -> None:
+    """Compute a learner's panels ahead of their next view. Run when a session
+    ends, the moment learners open the dashboard, so that view reads them."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is not None:
+        dashboard_data(user=user)
+
+
+def dashboard_warm_on_commit(*, user_id: int) -> None:
+    """`dashboard_warm` in the worker once the session's end commits; a broker
+    that is down costs the warm-up only (robust), never the learner's answer."""
+    from .tasks import dashboard_warm as task  # tasks imports this module
+
+    transaction.on_commit(partial(task.delay, user_id), robust=True)

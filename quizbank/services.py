@@ -261,10 +261,13 @@ def attempt_record(
         in_review=locked.session.mode == PracticeSession.Mode.REVIEW,
     )
     dashboard.learner_history_forget(user_id=user.pk)
-    if not SessionItem.objects.filter(session_id=locked.session_id, attempt__isnull=True).exists():
-        PracticeSession.objects.filter(pk=locked.session_id, finished_at__isnull=True).update(
-            finished_at=now
-        )
+    all_answered = not SessionItem.objects.filter(
+        session_id=locked.session_id, attempt__isnull=True
+    ).exists()
+    if all_answered and PracticeSession.objects.filter(
+        pk=locked.session_id, finished_at__isnull=True
+    ).update(finished_at=now):
+        dashboard.dashboard_warm_on_commit(user_id=user.pk)
     return attempt
 
 
@@ -352,6 +355,7 @@ def _timed_finish(*, user: User, session_id: int) -> PracticeSession:
     dashboard.learner_history_forget(user_id=user.pk)
     session.finished_at = ended
     session.save(update_fields=["finished_at"])
+    dashboard.dashboard_warm_on_commit(user_id=user.pk)
     return session
 
 
@@ -363,9 +367,10 @@ def session_finish(*, user: User, session: PracticeSession) -> PracticeSession:
         return _timed_finish(user=user, session_id=session.pk)
     if session.finished_at is None:
         session.finished_at = timezone.now()
-        PracticeSession.objects.filter(pk=session.pk, user=user, finished_at__isnull=True).update(
-            finished_at=session.finished_at
-        )
+        if PracticeSession.objects.filter(
+            pk=session.pk, user=user, finished_at__isnull=True
+        ).update(finished_at=session.finished_at):
+            dashboard.dashboard_warm_on_commit(user_id=user.pk)
     return session
 
 

@@ -128,3 +128,35 @@ def test_an_answer_the_analytics_database_has_not_seen_keeps_no_entry(bank, monk
     monkeypatch.setattr(dashboard, "learner_history_forget", lambda **kwargs: None)
     answer(client, session, 1)
     assert seen(client)[0] == 1
+
+
+def test_the_end_of_a_session_computes_the_panels_for_the_next_view(
+    bank, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    """When a session ends, the worker computes the panels (tests run tasks
+    eagerly), so the dashboard the learner opens next reads them."""
+    _, client, session = learner(bank)
+    with django_capture_on_commit_callbacks(execute=True):
+        for position in range(1, 5):
+            answer(client, session, position, correct=position != 2)
+    # User, versions, the Today card, reports, and the navigation's "Due today"
+    # (the answers changed it): the panels come from the cache.
+    with django_assert_num_queries(5):
+        page = client.get(reverse("dashboard"))
+    assert page.context["overview"].seen == 4 and page.context["overview"].accuracy == 75
+
+
+def test_a_broker_that_is_down_costs_the_warm_up_only(
+    bank, django_capture_on_commit_callbacks, monkeypatch
+):
+    from quizbank import tasks
+
+    def down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.dashboard_warm, "delay", down)
+    _, client, session = learner(bank)
+    with django_capture_on_commit_callbacks(execute=True):
+        for position in range(1, 5):
+            answer(client, session, position)
+    assert seen(client)[0] == 4
