@@ -182,14 +182,17 @@ class Overview:
         return round(100 * self.correct / self.attempts) if self.attempts else None
 
 
-def overview(*, user: User, progress: dict[int, dict] | None = None) -> Overview:
-    """Questions seen and answers given, summed from the progress rows."""
+def overview(
+    *, user: User, progress: dict[int, dict] | None = None, bank: int | None = None
+) -> Overview:
+    """Questions seen and answers given, summed from the progress rows; `bank`,
+    the published questions, when the caller has counted them."""
     if progress is None:
         progress = progress_by_subsection(user=user)
     rows = progress.values()
     return Overview(
         seen=sum(r["seen"] for r in rows),
-        bank=Question.objects.published().count(),
+        bank=Question.objects.published().count() if bank is None else bank,
         attempts=sum(r["n"] for r in rows),
         correct=sum(r["right"] for r in rows),
     )

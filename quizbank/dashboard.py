@@ -4,7 +4,6 @@ learner's recent answers several times over; reading them back is one query."""
 
 import uuid
 from dataclasses import dataclass
-from functools import partial
 
 from django.core.cache import cache
 from django.db import connections, transaction
@@ -25,6 +24,7 @@ from .analytics import (
     confidently_wrong,
     mastery_by_subsection,
     misconceptions,
+    overview,
     percentile_by_section,
     progress_by_subsection,
     weak_topics,
@@ -108,14 +108,8 @@ def dashboard_data(*, user: User) -> DashboardData:
     progress = progress_by_subsection(user=user)
     masteries = mastery_by_subsection(user=user, progress=progress)
     activity_ = activity(user=user)
-    rows = progress.values()
     data = DashboardData(
-        overview=Overview(
-            seen=sum(r["seen"] for r in rows),
-            bank=published,
-            attempts=sum(r["n"] for r in rows),
-            correct=sum(r["right"] for r in rows),
-        ),
+        overview=overview(user=user, progress=progress, bank=published),
         mastery_rows=charts.mastery_rows(masteries),
         weak=weak_topics(masteries),
         activity=activity_,
@@ -137,11 +131,3 @@ def dashboard_warm(*, user_id: int) -> None:
     user = User.objects.filter(pk=user_id).first()
     if user is not None:
         dashboard_data(user=user)
-
-
-def dashboard_warm_on_commit(*, user_id: int) -> None:
-    """`dashboard_warm` in the worker once the session's end commits; a broker
-    that is down costs the warm-up only (robust), never the learner's answer."""
-    from .tasks import dashboard_warm as task  # tasks imports this module
-
-    transaction.on_commit(partial(task.delay, user_id), robust=True)

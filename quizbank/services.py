@@ -4,6 +4,7 @@ import random
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -12,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from . import dashboard
+from . import dashboard, tasks
 from .models import (
     Annotation,
     Attempt,
@@ -267,8 +268,15 @@ def attempt_record(
     if all_answered and PracticeSession.objects.filter(
         pk=locked.session_id, finished_at__isnull=True
     ).update(finished_at=now):
-        dashboard.dashboard_warm_on_commit(user_id=user.pk)
+        _dashboard_warm_on_commit(user_id=user.pk)
     return attempt
+
+
+def _dashboard_warm_on_commit(*, user_id: int) -> None:
+    """A session ended, the moment learners open the dashboard: the worker
+    computes their panels once this commits (`dashboard.dashboard_warm`). A
+    broker that is down costs the warm-up only (robust), never the answer."""
+    transaction.on_commit(partial(tasks.dashboard_warm.delay, user_id), robust=True)
 
 
 # Timed mode ---------------------------------------------------------------------
@@ -355,7 +363,7 @@ def _timed_finish(*, user: User, session_id: int) -> PracticeSession:
     dashboard.learner_history_forget(user_id=user.pk)
     session.finished_at = ended
     session.save(update_fields=["finished_at"])
-    dashboard.dashboard_warm_on_commit(user_id=user.pk)
+    _dashboard_warm_on_commit(user_id=user.pk)
     return session
 
 
@@ -370,7 +378,7 @@ def session_finish(*, user: User, session: PracticeSession) -> PracticeSession:
         if PracticeSession.objects.filter(
             pk=session.pk, user=user, finished_at__isnull=True
         ).update(finished_at=session.finished_at):
-            dashboard.dashboard_warm_on_commit(user_id=user.pk)
+            _dashboard_warm_on_commit(user_id=user.pk)
     return session
 
 

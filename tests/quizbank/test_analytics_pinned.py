@@ -285,23 +285,25 @@ def test_misconceptions_tie_by_name_and_list_five_questions_at_most(at):
 # Standing among peers --------------------------------------------------------------------
 
 
+def progress(user, question, n, right, ago=timedelta(days=1)):
+    """A progress row: n answers, `right` of them right, the last `ago` before now."""
+    QuestionProgress.objects.create(
+        user=user,
+        question=question,
+        attempts=n,
+        correct_attempts=right,
+        last_correct=True,
+        first_answered_at=timezone.now() - ago,
+        last_answered_at=timezone.now() - ago,
+    )
+
+
 @pytest.mark.django_db
 def test_the_percentile_counts_peers_below_and_half_the_ties(at):
     me = UserFactory()
     section, quiet = SectionFactory(), SectionFactory()
     q = QuestionFactory(subsection=SubsectionFactory(section=section))
     q_quiet = QuestionFactory(subsection=SubsectionFactory(section=quiet))
-
-    def progress(user, question, n, right, ago=timedelta(days=1)):
-        QuestionProgress.objects.create(
-            user=user,
-            question=question,
-            attempts=n,
-            correct_attempts=right,
-            last_correct=True,
-            first_answered_at=T0 - ago,
-            last_answered_at=T0 - ago,
-        )
 
     progress(me, q, 10, 7)  # 0.7
     for n, right in [(10, 5), (5, 3), (10, 7), (10, 9)]:  # 0.5, 0.6 below, 0.7 tie, 0.9 above

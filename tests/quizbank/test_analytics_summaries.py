@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from quizbank import analytics, services
-from quizbank.models import Attempt, Choice, QuestionProgress
+from quizbank.models import Attempt, Choice
 from tests.factories import QuestionFactory, SectionFactory, SubsectionFactory, UserFactory
+from tests.quizbank.test_analytics_pinned import progress
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +67,6 @@ def test_mastery_equals_every_answer_weighed_by_its_age(seed, monkeypatch):
     }
     # Quarter weights sum exactly in binary floating point.
     assert got == expected
-
-
-def progress(user, question, n, right, ago=timedelta(days=1)):
-    QuestionProgress.objects.create(
-        user=user,
-        question=question,
-        attempts=n,
-        correct_attempts=right,
-        last_correct=True,
-        first_answered_at=timezone.now() - ago,
-        last_answered_at=timezone.now() - ago,
-    )
 
 
 def test_the_cohort_is_read_once_and_the_askers_own_figure_is_always_fresh(
