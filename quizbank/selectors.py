@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -528,9 +528,40 @@ class PeerStats:
 
 
 def question_peer_stats(*, question: Question) -> PeerStats:
-    rows = Attempt.objects.filter(question=question).values("choice").annotate(n=Count("pk"))
+    return _peer_stats(question.pk)[0]
+
+
+def _peer_stats(question_id: int) -> tuple[PeerStats, int]:
+    """The question's shares and the newest attempt they count."""
+    rows = (
+        Attempt.objects.filter(question_id=question_id)
+        .values("choice")
+        .annotate(n=Count("pk"), last=Max("pk"))
+    )
     by_choice = {r["choice"]: r["n"] for r in rows}
-    return PeerStats(total=sum(by_choice.values()), by_choice=by_choice)
+    newest = max((r["last"] for r in rows), default=0)
+    return PeerStats(total=sum(by_choice.values()), by_choice=by_choice), newest
+
+
+PEER_STATS_TTL = 5 * 60
+
+
+def question_peer_stats_cached(*, question: Question, attempt: Attempt) -> PeerStats:
+    """The shares shown as feedback on the learner's `attempt`: kept per question
+    for a few minutes (a statistic over every learner, the same for all; others'
+    newest answers may be missing until it expires), always counting the learner's
+    own answer, so the choice just made is never shown as chosen by nobody."""
+    key = f"quizbank:peers:v1:{question.pk}:{question.updated_at.timestamp()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _peer_stats(question.pk)
+        cache.set(key, cached, PEER_STATS_TTL)
+    stats, newest = cached
+    if attempt.pk is not None and attempt.pk > newest:  # answered after the count
+        by_choice = dict(stats.by_choice)
+        by_choice[attempt.choice_id] = by_choice.get(attempt.choice_id, 0) + 1
+        stats = PeerStats(total=stats.total + 1, by_choice=by_choice)
+    return stats
 
 
 def attempt_history_list(*, user: User):

@@ -182,6 +182,18 @@ def _progress_record(attempt: Attempt) -> None:
         )
 
 
+# One attempt per item (the item's unique key), in one statement: a second
+# submission of the same item (double click, another tab) inserts nothing and
+# returns no id, so it never counts twice and needs no lock or savepoint.
+_ATTEMPT_INSERT = """
+INSERT INTO quizbank_attempt (user_id, question_id, choice_id, correct, confidence,
+    time_taken_ms, item_id, created_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (item_id) DO NOTHING
+RETURNING id
+"""
+
+
 def _attempt_store(
     *,
     item: SessionItem,
@@ -190,7 +202,9 @@ def _attempt_store(
     time_taken_ms: int | None,
     now,
     in_review: bool,
-) -> Attempt:
+) -> Attempt | None:
+    """Store the item's answer with its progress and tell features (srs) of it;
+    None when the item already has one."""
     session = item.session
     # The learner object when the caller has it, so receivers (srs) need not load it.
     learner = (
@@ -198,9 +212,15 @@ def _attempt_store(
         if PracticeSession.user.is_cached(session)
         else {"user_id": session.user_id}
     )
-    attempt = Attempt.objects.create(
+    # The question too when the caller has it (the cached one), for the same reason.
+    question = (
+        {"question": item.question}
+        if SessionItem.question.is_cached(item)
+        else {"question_id": item.question_id}
+    )
+    attempt = Attempt(
         **learner,
-        question_id=item.question_id,
+        **question,
         choice=choice,
         correct=bool(choice and choice.correct),
         confidence=confidence if confidence in Confidence.values else "",
@@ -208,6 +228,25 @@ def _attempt_store(
         item=item,
         created_at=now,
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _ATTEMPT_INSERT,
+            [
+                attempt.user_id,
+                attempt.question_id,
+                attempt.choice_id,
+                attempt.correct,
+                attempt.confidence,
+                attempt.time_taken_ms,
+                item.pk,
+                connection.ops.adapt_datetimefield_value(now),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    attempt.pk = row[0]
+    attempt._state.adding = False
     _progress_record(attempt)
     attempt_recorded.send(sender=Attempt, attempt=attempt, in_review=in_review)
     return attempt
@@ -221,26 +260,26 @@ def attempt_record(
     choice_id: int | None,
     confidence: str = "",
     choices: Sequence[Choice] = (),
+    answered: int | None = None,
 ) -> Attempt:
     """Store the learner's answer to a tutor or review item, once.
 
     `choice_id` None means "I don't know". A second submission of the same
     item (double click, back button, another tab) returns the first attempt
     unchanged, so it never counts twice. `choices`: the question's choices
-    when the caller has them (the cached question), to save reading the chosen one.
+    when the caller has them (the cached question), to save reading the chosen
+    one; `answered`: how many of the session's items had an answer when the
+    caller read the item (`item_state`), to know without a query whether this
+    one ends the session. `item` as the caller read it: its session, choice
+    order and first showing do not change once the item exists.
     """
-    locked = (
-        SessionItem.objects.select_for_update(of=("self",))
-        .select_related("session", "attempt")
-        .get(pk=item.pk, session__user=user)
-    )
-    if locked.session.is_timed:
+    session = item.session
+    if session.user_id != user.pk:
+        raise SessionItem.DoesNotExist("No such item in the learner's sessions.")
+    if session.is_timed:
         raise ValidationError("Timed tests record answers when they end.")
-    existing = getattr(locked, "attempt", None)  # read under the item's lock
-    if existing is not None:
-        return existing
-    locked.session.user = user
-    if choice_id is not None and choice_id not in locked.choice_order:
+    session.user = user
+    if choice_id is not None and choice_id not in item.choice_order:
         raise ValidationError("That option is not one of this question's choices.")
     # Graded from the cached choice: safe because every path that edits choices
     # (admin, bank load, editorial) saves the question too, and with it its version.
@@ -249,25 +288,28 @@ def attempt_record(
         choice = Choice.objects.get(pk=choice_id)
     now = timezone.now()
     taken = None
-    if locked.presented_at is not None:
+    if item.presented_at is not None:
         taken = max(
-            0, min(int((now - locked.presented_at).total_seconds() * 1000), MAX_TIME_TAKEN_MS)
+            0, min(int((now - item.presented_at).total_seconds() * 1000), MAX_TIME_TAKEN_MS)
         )
     attempt = _attempt_store(
-        item=locked,
+        item=item,
         choice=choice,
         confidence=confidence,
         time_taken_ms=taken,
         now=now,
-        in_review=locked.session.mode == PracticeSession.Mode.REVIEW,
+        in_review=session.mode == PracticeSession.Mode.REVIEW,
     )
+    if attempt is None:  # answered already: the first answer stands
+        return Attempt.objects.get(item_id=item.pk)
     dashboard.learner_history_forget(user_id=user.pk)
-    all_answered = not SessionItem.objects.filter(
-        session_id=locked.session_id, attempt__isnull=True
-    ).exists()
-    if all_answered and PracticeSession.objects.filter(
-        pk=locked.session_id, finished_at__isnull=True
-    ).update(finished_at=now):
+    if answered is None:
+        last = not SessionItem.objects.filter(session_id=session.pk, attempt__isnull=True).exists()
+    else:
+        last = answered + 1 >= session.size
+    if last and PracticeSession.objects.filter(pk=session.pk, finished_at__isnull=True).update(
+        finished_at=now
+    ):
         _dashboard_warm_on_commit(user_id=user.pk)
     return attempt
 
@@ -353,7 +395,7 @@ def _timed_finish(*, user: User, session_id: int) -> PracticeSession:
     items = session.items.select_related("response").filter(response__isnull=False)
     for item in items:
         item.session = session
-        _attempt_store(
+        _attempt_store(  # the session's lock: no other request stores these
             item=item,
             choice=item.response,
             time_taken_ms=item.time_spent_ms,

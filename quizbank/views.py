@@ -468,7 +468,9 @@ def _render_item(request, state, form=None, status=200) -> HttpResponse:
     }
     if state.attempt is not None:  # feedback: how others answered, and a way to report
         context |= {
-            "peers": selectors.question_peer_stats(question=state.question),
+            "peers": selectors.question_peer_stats_cached(
+                question=state.question, attempt=state.attempt
+            ),
             "report_form": ReportForm(),
         }
     template = _partial(request, "quizbank/question.html", "practice")
@@ -514,6 +516,7 @@ def session_answer(request: HttpRequest, session_id: int, position: int) -> Http
                 choice_id=form.chosen,
                 confidence=form.cleaned_data["confidence"],
                 choices=state.choices,
+                answered=state.progress.answered,
             )
         except ValidationError as exc:
             form.add_error("choice", exc)

@@ -8,15 +8,32 @@ class SrsConfig(AppConfig):
     def ready(self):
         from django.db import transaction
 
+        from quizbank.models import Attempt, Question
         from quizbank.signals import attempt_recorded
 
-        from .selectors import card_due_today_forget
+        from .models import ReviewLog
+        from .selectors import card_due_today_answered, card_due_today_forget
         from .services import SCHEDULED_DUE, card_record_attempt
 
         def _schedule(sender, *, attempt, in_review, **kwargs):
             log = card_record_attempt(attempt=attempt, in_review=in_review)
             setattr(attempt, SCHEDULED_DUE, log.due)
-            # The navigation's cached "Due today" count: now, and once committed.
+            # The navigation's cached "Due today" count moves with the answer when
+            # the learner and a published question came with it (the practice
+            # loop); otherwise it is recounted: forgotten now, and once committed.
+            question = attempt.question if Attempt.question.is_cached(attempt) else None
+            if (
+                Attempt.user.is_cached(attempt)
+                and question is not None
+                and question.status == Question.Status.PUBLISHED
+            ):
+                card_due_today_answered(
+                    user=attempt.user,
+                    kind=log.kind,
+                    was_due=log.kind == ReviewLog.Kind.REVIEW,
+                    due=log.due,
+                )
+                return
             card_due_today_forget(user_id=attempt.user_id)
             transaction.on_commit(lambda: card_due_today_forget(user_id=attempt.user_id))
 

@@ -2,11 +2,11 @@
 the navigation count, the review queue and the reminder e-mail all use it."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -40,10 +40,43 @@ class DueToday:
     reviews: int  # due reviews left today, within the daily review limit
     backlog: int  # due cards beyond the limit (they wait for later days)
     new: int  # unseen questions the learner may still start today
+    # The raw counts behind them, to carry the figures past an answer (`answered`).
+    reviewed: int = 0  # due reviews done today
+    introduced: int = 0  # new questions started today
+    review_limit: int = 0
+    new_limit: int = 0
+    counted_at: datetime | None = field(default=None, compare=False)  # last read from the DB
 
     @property
     def total(self) -> int:
         return self.reviews + self.new
+
+    @classmethod
+    def counted(cls, *, due: int, reviewed: int, introduced: int, **kwargs) -> "DueToday":
+        reviews = min(due, max(0, kwargs["review_limit"] - reviewed))
+        return cls(
+            reviews=reviews,
+            backlog=due - reviews,
+            new=max(0, kwargs["new_limit"] - introduced),
+            reviewed=reviewed,
+            introduced=introduced,
+            **kwargs,
+        )
+
+    def answered(self, *, kind: str, was_due: bool, due: datetime) -> "DueToday":
+        """The figures once an answer of `kind` scheduled its card to `due`
+        (`was_due`: the card counted as due before it), without a query."""
+        return DueToday.counted(
+            due=self.reviews + self.backlog - was_due + (due < self.day_end),
+            reviewed=self.reviewed + (kind == ReviewLog.Kind.REVIEW),
+            introduced=self.introduced + (kind == ReviewLog.Kind.NEW),
+            day=self.day,
+            day_start=self.day_start,
+            day_end=self.day_end,
+            review_limit=self.review_limit,
+            new_limit=self.new_limit,
+            counted_at=self.counted_at,
+        )
 
 
 def card_due_list(*, user, before: datetime) -> QuerySet[Card]:
@@ -86,22 +119,39 @@ def card_due_today(*, user: User, now: datetime | None = None) -> DueToday:
             },
         )
         due, reviewed, introduced = cursor.fetchone()
-    reviews = min(due, max(0, user.review_limit - reviewed))
-    return DueToday(
+    return DueToday.counted(
+        due=due,
+        reviewed=reviewed,
+        introduced=introduced,
         day=day,
         day_start=start,
         day_end=end,
-        reviews=reviews,
-        backlog=due - reviews,
-        new=max(0, user.new_limit - introduced),
+        review_limit=user.review_limit,
+        new_limit=user.new_limit,
+        counted_at=clock.now(),
     )
 
 
 DUE_TTL = 10 * 60  # bounds staleness from writes that send no signal (backfill, retiring)
 
 
+# Part of the key: bump when DueToday changes, so a deploy never reads old pickles.
+DUE_CACHE_FORMAT = 2
+
+
 def _due_version_key(user_id: int) -> str:
     return f"srs:due-v:{user_id}"
+
+
+def _due_key(user: User, version: str) -> tuple[str, date]:
+    rule = DayRule.for_user(user)
+    day = rule.day_of(clock.now())
+    joined = int(user.date_joined.timestamp() * 1e6) if user.date_joined else 0
+    key = (
+        f"srs:due:{DUE_CACHE_FORMAT}:{user.pk}:{joined}:{version}:{day.isoformat()}:"
+        f"{rule.tz.key}:{rule.rollover_hour}:{user.review_limit}:{user.new_limit}"
+    )
+    return key, day
 
 
 def card_due_today_cached(*, user: User) -> DueToday:
@@ -111,20 +161,14 @@ def card_due_today_cached(*, user: User) -> DueToday:
     The key holds everything the count depends on that can change without an
     answer (the study day, time zone, rollover hour, limits), so a new day or a
     settings change reads a new key; an answer replaces the learner's version
-    token (`due_today_forget`), orphaning every older entry. The user's join
-    time is in the key too: a recycled id (a test database) never reads another
-    learner's entry. With the cache down this is `due_today` (fail open)."""
+    token (`card_due_today_answered`), orphaning every older entry. The user's
+    join time is in the key too: a recycled id (a test database) never reads
+    another learner's entry. With the cache down this is `due_today` (fail open)."""
     version = cache.get(_due_version_key(user.pk))
     if version is None:
         version = uuid.uuid4().hex
         cache.set(_due_version_key(user.pk), version, 24 * 3600)
-    rule = DayRule.for_user(user)
-    day = rule.day_of(clock.now())
-    joined = int(user.date_joined.timestamp() * 1e6) if user.date_joined else 0
-    key = (
-        f"srs:due:{user.pk}:{joined}:{version}:{day.isoformat()}:{rule.tz.key}:"
-        f"{rule.rollover_hour}:{user.review_limit}:{user.new_limit}"
-    )
+    key, day = _due_key(user, version)
     due = cache.get(key)
     if not isinstance(due, DueToday) or due.day != day:
         due = card_due_today(user=user)
@@ -133,10 +177,50 @@ def card_due_today_cached(*, user: User) -> DueToday:
 
 
 def card_due_today_forget(*, user_id: int) -> None:
-    """A stored answer changed the learner's cards and review log: start a new
-    version. Called at once and again on commit, so a page that recomputed
-    between the answer and its commit cannot keep a stale count."""
+    """The learner's cards or review log changed: start a new version, orphaning
+    every cached count."""
     cache.set(_due_version_key(user_id), uuid.uuid4().hex, 24 * 3600)
+
+
+def card_due_today_answered(*, user: User, kind: str, was_due: bool, due: datetime) -> None:
+    """An answer in the current transaction scheduled a card: the cached count
+    moves by what that answer changed, so the feedback's "Due today" and the next
+    page need no query (only a count the database gave within `DUE_TTL` is carried
+    forward, so any drift is bounded).
+
+    A new version now, so a page that recomputes before the answer commits cannot
+    keep its stale count; once it commits, the carried count goes in under a
+    fresh version, unless another answer started its own version meanwhile
+    (two tabs at once): then no count is kept and the next page recounts."""
+    before = None
+    version = cache.get(_due_version_key(user.pk))
+    if version is not None:
+        key, day = _due_key(user, version)
+        before = cache.get(key)
+        fresh = (
+            isinstance(before, DueToday)
+            and before.day == day
+            and before.counted_at is not None
+            and clock.now() - before.counted_at < timedelta(seconds=DUE_TTL)
+        )
+        before = before if fresh else None
+    pending = uuid.uuid4().hex
+    cache.set(_due_version_key(user.pk), pending, 24 * 3600)
+
+    def carry() -> None:
+        if before is None or cache.get(_due_version_key(user.pk)) != pending:
+            card_due_today_forget(user_id=user.pk)
+            return
+        after = before.answered(kind=kind, was_due=was_due, due=due)
+        version = uuid.uuid4().hex
+        key, day = _due_key(user, version)
+        if day != after.day:  # the study day ended meanwhile
+            card_due_today_forget(user_id=user.pk)
+            return
+        cache.set(key, after, DUE_TTL)
+        cache.set(_due_version_key(user.pk), version, 24 * 3600)
+
+    transaction.on_commit(carry)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef
 
+from accounts.middleware import user_forget
 from accounts.models import User
 from quizbank.models import Attempt
 
@@ -17,6 +18,45 @@ from .models import Card, ReminderLog, ReviewLog
 # The attribute srs sets on an attempt it has just scheduled: the card's new due
 # date, which the feedback's "next review in N days" reads instead of the card.
 SCHEDULED_DUE = "srs_scheduled_due"
+
+
+# A new card in one statement: when another tab's answer to the same question
+# created it first, Postgres waits for that insert to commit and inserts nothing,
+# and the caller schedules from that card instead (no savepoint needed).
+_CARD_INSERT = """
+INSERT INTO srs_card (user_id, question_id, state, step, stability, difficulty, due,
+    last_review, reps, lapses, created_at)
+VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+ON CONFLICT (user_id, question_id) DO NOTHING
+RETURNING id
+"""
+
+
+def _card_insert(card: Card) -> bool:
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CARD_INSERT,
+            [
+                card.user_id,
+                card.question_id,
+                card.state,
+                card.step,
+                card.stability,
+                card.difficulty,
+                adapt(card.due),
+                adapt(card.last_review),
+                card.reps,
+                card.lapses,
+                adapt(card.created_at),
+            ],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    card.pk = row[0]
+    card._state.adding = False
+    return True
 
 
 @transaction.atomic(savepoint=False)
@@ -71,10 +111,7 @@ def card_record_attempt(*, attempt: Attempt, in_review: bool) -> ReviewLog:
         if was_review and rating == ReviewLog.Rating.AGAIN:
             card.lapses += 1
         if kind == ReviewLog.Kind.NEW:
-            try:
-                with transaction.atomic():
-                    card.save()
-            except IntegrityError:  # the same question answered at once in another tab
+            if not _card_insert(card):  # the same question answered at once in another tab
                 return card_record_attempt(attempt=attempt, in_review=in_review)
         else:
             card.save()
@@ -245,6 +282,7 @@ def reminder_send(*, log_id: int) -> str:
         User.objects.filter(pk=user.pk).update(
             reminders_enabled=False, reminders_off_reason=refused[:300]
         )
+        user_forget(user_id=user.pk)
         log.status, log.reason = ReminderLog.Status.SKIPPED, f"address refused ({refused})"[:60]
         log.save(update_fields=["status", "reason"])
         return "refused"
@@ -272,6 +310,7 @@ def permanent_refusal(exc: SMTPException) -> str | None:
 def reminders_off(*, user_id: int) -> None:
     """Unsubscribe: no more reminders, including any already queued today."""
     User.objects.filter(pk=user_id).update(reminders_enabled=False)
+    user_forget(user_id=user_id)
 
 
 def cards_backfill(*, user_ids: list[int] | None = None) -> int:

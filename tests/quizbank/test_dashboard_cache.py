@@ -139,9 +139,9 @@ def test_the_end_of_a_session_computes_the_panels_for_the_next_view(
     with django_capture_on_commit_callbacks(execute=True):
         for position in range(1, 5):
             answer(client, session, position, correct=position != 2)
-    # User, versions, the Today card, reports, and the navigation's "Due today"
-    # (the answers changed it): the panels come from the cache.
-    with django_assert_num_queries(5):
+    # Versions, the Today card, reports, and the navigation's "Due today" (the
+    # answers changed it): the panels come from the cache.
+    with django_assert_num_queries(4):
         page = client.get(reverse("dashboard"))
     assert page.context["overview"].seen == 4 and page.context["overview"].accuracy == 75
 

@@ -201,7 +201,7 @@ def test_dashboard_with_a_goal_costs_the_same_queries(
     services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
     client.force_login(user)
     client.get(reverse("dashboard"))
-    with django_assert_num_queries(5):  # the same for both histories: the card costs 2
+    with django_assert_num_queries(4):  # the same for both histories: the card costs 2
         client.get(reverse("dashboard"))
 
 

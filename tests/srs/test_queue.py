@@ -114,13 +114,13 @@ def test_queue_and_navigation_query_counts(
         card_due(learner, today - timedelta(days=n % 7))
     client.force_login(learner)
     client.get(reverse("srs-queue"))
-    # user, due_today (the navigation reuses it; the session is in Redis), the
-    # 14-day forecast, the last 30 days' statistics
-    with django_assert_num_queries(4):
+    # due_today (the navigation reuses it; the session and user are in Redis),
+    # the 14-day forecast, the last 30 days' statistics
+    with django_assert_num_queries(3):
         client.get(reverse("srs-queue"))
-    # start: user, card_due_today, due cards, new questions, then session_create's
+    # start: card_due_today, due cards, new questions, then session_create's
     # savepoint, choices, insert session, insert items, release
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.post(reverse("srs-start"))
 
 

@@ -135,9 +135,9 @@ def test_the_review_page_shows_the_forecast_and_statistics(
     log(card, day=today - timedelta(days=1), kind=ReviewLog.Kind.REVIEW, rating=3)
     client.force_login(learner)
     client.get(reverse("srs-queue"))
-    # user, card_due_today (the navigation reuses it; the session is in Redis),
-    # the 14-day forecast, the statistics
-    with django_assert_num_queries(4):
+    # card_due_today (the navigation reuses it; the session and user are in
+    # Redis), the 14-day forecast, the statistics
+    with django_assert_num_queries(3):
         page = client.get(reverse("srs-queue")).content.decode()
     assert "The next 14 days" in page and "3 in the next 7 days" in page
     assert "<td>2</td>" in page  # the accessible table under the chart
