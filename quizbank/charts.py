@@ -28,7 +28,7 @@ def heatmap(activity: Activity) -> dict:
     # and a pluralize filter per cell, was half of the dashboard's time (measured).
     # Every value is a number or a day or month name escaped once, not per cell
     # ("Mon 3 Nov", as |date:"D j M").
-    weekdays = [escape(WEEKDAYS_ABBR[d]) for d in range(7)]
+    weekdays = [escape(str(WEEKDAYS_ABBR[d])) for d in range(7)]  # str: escape keeps lazy
     months = {m: escape(str(MONTHS_3[m]).title()) for m in range(1, 13)}
     rects = mark_safe(  # numbers and the names escaped above only
         "".join(

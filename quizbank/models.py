@@ -162,6 +162,16 @@ class Choice(models.Model):
                 fields=["question"], condition=Q(correct=True), name="one_correct_choice"
             ),
         ]
+        indexes = [
+            # The dashboard's misconceptions: a learner's wrong answers counted per
+            # choice, joined to their misconception without reading the wide rows.
+            models.Index(
+                fields=["id"],
+                include=["misconception", "question"],
+                condition=~Q(misconception=""),
+                name="choice_misconception",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
