@@ -9,6 +9,7 @@ aggregates run in the database over indexed rows and only summaries come back.
 
 import bisect
 import math
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -149,30 +150,31 @@ def mastery_by_subsection(*, user: User, progress: dict[int, dict] | None = None
 TAXONOMY_TTL = 10 * 60
 # Part of the cached subsections' and cohort's keys: bump it when Subsection,
 # Section or Cohort change shape, so a deploy never reads old pickles.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
-# The last list read, by taxonomy version, in this process: unpickling some fifty
-# subsections with their sections from the cache cost about 1 ms a call.
-_subsections_read: tuple[str, list[Subsection]] = ("", [])
+# The last tuple read, by taxonomy version, in this process, for TAXONOMY_TTL at
+# most (as the cached one): unpickling some fifty subsections with their
+# sections from the cache cost about 1 ms a call.
+_subsections_read: tuple[str, float, tuple[Subsection, ...]] = ("", 0.0, ())
 
 
-def subsections_in_order() -> list[Subsection]:
+def subsections_in_order() -> tuple[Subsection, ...]:
     """Every subsection with its section, in syllabus order: the same for every
     learner, so cached under the taxonomy's version (a saved section or
     subsection starts a new one) and read from the database with the cache down.
     Shared between requests: read it, never change it."""
     global _subsections_read
     version = selectors.taxonomy_version()
-    read_version, subsections = _subsections_read
-    if read_version == version:
+    read_version, read_at, subsections = _subsections_read
+    if read_version == version and time.monotonic() - read_at < TAXONOMY_TTL:
         return subsections
     key = f"quizbank:subsections:v{CACHE_FORMAT}:{version}"
     subsections = cache.get(key)
-    if subsections is None:
-        subsections = list(Subsection.objects.select_related("section"))
+    if not isinstance(subsections, tuple):
+        subsections = tuple(Subsection.objects.select_related("section"))
         cache.set(key, subsections, TAXONOMY_TTL)
-    _subsections_read = (version, subsections)
+    _subsections_read = (version, time.monotonic(), subsections)
     return subsections
 
 

@@ -557,7 +557,11 @@ def question_peer_stats_cached(*, question: Question, attempt: Attempt) -> PeerS
         cached = _peer_stats(question.pk)
         cache.set(key, cached, PEER_STATS_TTL)
     stats, newest = cached
-    if attempt.pk is not None and attempt.pk > newest:  # answered after the count
+    # Answered after the count, or before it but committed after it (ids are
+    # handed out in insert order, not commit order): then its choice counts none.
+    if attempt.pk is not None and (
+        attempt.pk > newest or not stats.by_choice.get(attempt.choice_id)
+    ):
         by_choice = dict(stats.by_choice)
         by_choice[attempt.choice_id] = by_choice.get(attempt.choice_id, 0) + 1
         stats = PeerStats(total=stats.total + 1, by_choice=by_choice)

@@ -8,7 +8,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -246,7 +246,7 @@ def _attempt_store(
     if row is None:
         return None
     attempt.pk = row[0]
-    attempt._state.adding = False
+    attempt._state.adding, attempt._state.db = False, connection.alias
     _progress_record(attempt)
     attempt_recorded.send(sender=Attempt, attempt=attempt, in_review=in_review)
     return attempt
@@ -311,7 +311,23 @@ def attempt_record(
         finished_at=now
     ):
         _dashboard_warm_on_commit(user_id=user.pk)
+    elif answered is not None and answered + 2 >= session.size:
+        # One other item was open when the state was read: another tab may be
+        # answering it now, and neither answer's count includes the other. Look
+        # again once this one commits: whichever commits last finishes the session.
+        transaction.on_commit(partial(_session_finish_if_complete, session_id=session.pk))
     return attempt
+
+
+def _session_finish_if_complete(*, session_id: int) -> None:
+    with transaction.atomic():
+        unanswered = SessionItem.objects.filter(session_id=OuterRef("pk"), attempt__isnull=True)
+        session = PracticeSession.objects.filter(pk=session_id, finished_at__isnull=True).exclude(
+            Exists(unanswered)
+        )
+        user_id = session.values_list("user_id", flat=True).first()
+        if user_id is not None and session.update(finished_at=timezone.now()):
+            _dashboard_warm_on_commit(user_id=user_id)
 
 
 def _dashboard_warm_on_commit(*, user_id: int) -> None:

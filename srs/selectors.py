@@ -52,15 +52,34 @@ class DueToday:
         return self.reviews + self.new
 
     @classmethod
-    def counted(cls, *, due: int, reviewed: int, introduced: int, **kwargs) -> "DueToday":
-        reviews = min(due, max(0, kwargs["review_limit"] - reviewed))
+    def counted(
+        cls,
+        *,
+        due: int,
+        reviewed: int,
+        introduced: int,
+        day: date,
+        day_start: datetime,
+        day_end: datetime,
+        review_limit: int,
+        new_limit: int,
+        counted_at: datetime | None,
+    ) -> "DueToday":
+        """The figures from the raw counts and the learner's daily limits."""
+        due = max(0, due)
+        reviews = min(due, max(0, review_limit - reviewed))
         return cls(
+            day=day,
+            day_start=day_start,
+            day_end=day_end,
             reviews=reviews,
             backlog=due - reviews,
-            new=max(0, kwargs["new_limit"] - introduced),
+            new=max(0, new_limit - introduced),
             reviewed=reviewed,
             introduced=introduced,
-            **kwargs,
+            review_limit=review_limit,
+            new_limit=new_limit,
+            counted_at=counted_at,
         )
 
     def answered(self, *, kind: str, was_due: bool, due: datetime) -> "DueToday":
@@ -214,10 +233,13 @@ def card_due_today_answered(*, user: User, kind: str, was_due: bool, due: dateti
         after = before.answered(kind=kind, was_due=was_due, due=due)
         version = uuid.uuid4().hex
         key, day = _due_key(user, version)
-        if day != after.day:  # the study day ended meanwhile
+        # Kept only as long as the count it started from: DUE_TTL after the
+        # database was read, however many answers carried it.
+        left = DUE_TTL - (clock.now() - before.counted_at).total_seconds()
+        if day != after.day or left < 1:  # the study day ended meanwhile
             card_due_today_forget(user_id=user.pk)
             return
-        cache.set(key, after, DUE_TTL)
+        cache.set(key, after, int(left))
         cache.set(_due_version_key(user.pk), version, 24 * 3600)
 
     transaction.on_commit(carry)

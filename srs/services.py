@@ -7,7 +7,7 @@ from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 from django.db import connection, transaction
 from django.db.models import Exists, Max, OuterRef
 
-from accounts.middleware import user_forget
+from accounts.cached_user import user_forget
 from accounts.models import User
 from quizbank.models import Attempt
 
@@ -55,7 +55,7 @@ def _card_insert(card: Card) -> bool:
     if row is None:
         return False
     card.pk = row[0]
-    card._state.adding = False
+    card._state.adding, card._state.db = False, connection.alias
     return True
 
 

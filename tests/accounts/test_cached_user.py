@@ -72,14 +72,45 @@ def test_a_session_whose_hash_does_not_match_the_cached_row_is_refused(client):
 
 def test_another_learners_cached_row_is_never_served(client):
     """A recycled id (a test database, a restored backup) with another learner's
-    row still cached: the session's hash does not match it, so Django decides."""
-    from accounts.middleware import _key
+    row still cached under the current version: the session's hash does not
+    match it, so Django decides."""
+    from accounts.cached_user import _copy, _key, _version_key
 
     user, other = UserFactory(), UserFactory()
-    other.pk = other.id = user.pk  # the same id, another learner's row
-    cache.set(_key(user.pk), other)
     client.force_login(user)
+    client.get(reverse("profile"))
+    other.pk = other.id = user.pk  # the same id, another learner's row
+    version = cache.get(_version_key(user.pk))
+    cache.set(_key(user.pk), (version, *_copy(other)))
     assert client.get(reverse("profile")).wsgi_request.user.email == user.email
+
+
+def test_a_row_read_before_a_password_change_commits_is_never_served(client):
+    """The race a plain delete cannot close: a request reads the old row, the
+    password change commits and drops the cache, then the request stores what it
+    read. It stored it under the version it saw first, already replaced."""
+    from accounts import cached_user
+
+    user = UserFactory()
+    client.force_login(user)
+    assert signed_in(client)
+    stale = type(user).objects.get(pk=user.pk)
+    seen = cache.get(cached_user._version_key(user.pk))
+    user.set_password("a new long passphrase")
+    user.save()  # the version moves on
+    cache.set(cached_user._key(user.pk), (seen, *cached_user._copy(stale)))  # the late write
+    assert not signed_in(client)
+
+
+def test_the_cached_copy_holds_no_password_hash(client):
+    from accounts.cached_user import _key
+
+    user = UserFactory()
+    client.force_login(user)
+    client.get(reverse("profile"))
+    _, copy, _ = cache.get(_key(user.pk))
+    assert "password" in copy.get_deferred_fields()
+    assert user.password not in repr(vars(copy))
 
 
 def test_with_the_cache_down_the_user_comes_from_the_database(client):

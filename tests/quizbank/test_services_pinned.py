@@ -250,6 +250,23 @@ def test_the_session_finishes_with_its_last_answer(user, at):
     assert session.finished_at == T0 + timedelta(seconds=50)
 
 
+def test_two_tabs_answering_the_last_two_items_at_once_finish_the_session(
+    user, at, django_capture_on_commit_callbacks
+):
+    """Each answer's count was read before the other was stored (two tabs at
+    once): neither sees itself as the last, so the one that commits last looks
+    again after its commit and finishes the session."""
+    qs = [QuestionFactory() for _ in range(3)]
+    session = create(user, qs)
+    items = list(session.items.order_by("position"))
+    services.attempt_record(user=user, item=items[0], choice_id=None, answered=0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.attempt_record(user=user, item=items[1], choice_id=None, answered=1)
+        services.attempt_record(user=user, item=items[2], choice_id=None, answered=1)  # stale
+    session.refresh_from_db()
+    assert session.finished_at is not None
+
+
 def test_each_answer_is_announced_once_with_whether_it_was_a_review(user, at):
     heard = []
 
