@@ -20,14 +20,13 @@ else, e.g. a fallback secret key that needs the session cycled, is Django's own
 `auth.get_user`.
 """
 
-import uuid
-
 from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.core.cache import cache
-from django.db import transaction
 from django.utils.crypto import constant_time_compare
+
+from config.versions import version_new, version_replace
 
 USER_TTL = 60
 # Part of the key: bump when User gains fields, so a deploy never reads old pickles.
@@ -43,14 +42,8 @@ def _version_key(user_id) -> str:
 
 
 def user_forget(*, user_id: int) -> None:
-    """The user's row changed: a new version, now and again once the write
-    commits, orphaning every cached copy."""
-
-    def forget() -> None:
-        cache.set(_version_key(user_id), uuid.uuid4().hex, USER_TTL * 2)
-
-    forget()
-    transaction.on_commit(forget)
+    """The user's row changed: a new version, orphaning every cached copy."""
+    version_replace(_version_key(user_id), USER_TTL * 2)
 
 
 def on_user_change(sender, instance, **kwargs) -> None:
@@ -79,8 +72,7 @@ def user_get(request):
         version = found.get(_version_key(user_id))
         entry = found.get(_key(user_id))
         if version is None:
-            version = uuid.uuid4().hex
-            cache.set(_version_key(user_id), version, USER_TTL * 2)
+            version = version_new(_version_key(user_id), USER_TTL * 2)
         elif isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version:
             _, user, auth_hash = entry
             session_hash = session.get(HASH_SESSION_KEY)

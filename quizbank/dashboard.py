@@ -2,16 +2,16 @@
 history, the bank or the day changes (issue 15): computing them reads the
 learner's recent answers several times over; reading them back is one query."""
 
-import uuid
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import connections, transaction
+from django.db import connections
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from accounts.models import User
 from config.routers import analytics_db
+from config.versions import version_get, version_replace
 
 from . import charts, selectors
 from .analytics import (
@@ -56,14 +56,8 @@ def _history_version_key(user_id: int) -> str:
 
 
 def learner_history_forget(*, user_id: int) -> None:
-    """The learner's answers changed: their cached dashboard is out of date.
-    Now and again on commit, so a dashboard computed in between is not kept."""
-
-    def forget() -> None:
-        cache.set(_history_version_key(user_id), uuid.uuid4().hex, DASHBOARD_TTL)
-
-    forget()
-    transaction.on_commit(forget)
+    """The learner's answers changed: their cached dashboard is out of date."""
+    version_replace(_history_version_key(user_id), DASHBOARD_TTL)
 
 
 # The bank's version (its newest edit and its sizes) and the learner's newest
@@ -92,9 +86,7 @@ def dashboard_data(*, user: User) -> DashboardData:
     with connections[analytics_db()].cursor() as cursor:
         cursor.execute(_VERSIONS_SQL, [Question.Status.PUBLISHED, user.pk])
         edited, total, published, newest_answer = cursor.fetchone()
-    history = cache.get_or_set(
-        _history_version_key(user.pk), lambda: uuid.uuid4().hex, DASHBOARD_TTL
-    )
+    history = version_get(_history_version_key(user.pk), DASHBOARD_TTL)
     joined = int(user.date_joined.timestamp() * 1e6) if user.date_joined else 0
     edited = str(edited).replace(" ", "T")  # a datetime (Postgres) or text (SQLite)
     key = (

@@ -1,18 +1,18 @@
 """Non-trivial reads. Each costs a fixed number of queries, whatever the history."""
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from config.versions import version_get, version_replace
 
 from .models import (
     Annotation,
@@ -191,7 +191,7 @@ _TAXONOMY_VERSION = "quizbank:taxonomy-version"
 def taxonomy_version() -> str:
     """The sections' and subsections' current version, part of the key of every
     cached value that carries them (a new one after any save or delete)."""
-    return cache.get_or_set(_TAXONOMY_VERSION, lambda: uuid.uuid4().hex, None)
+    return version_get(_TAXONOMY_VERSION, None)
 
 
 def question_bundle_get(*, question_id: int, version: datetime) -> tuple[Question, dict]:
@@ -214,15 +214,8 @@ def question_bundle_get(*, question_id: int, version: datetime) -> tuple[Questio
 
 def question_bundle_forget_all(**kwargs) -> None:
     """A section or subsection was saved or deleted (admin, bank load): their
-    numbers and titles ride in every cached question, so start a new version,
-    now and again when the save commits: a page read in between still sees the
-    old row and would keep it under the first new version."""
-    _taxonomy_version_new()
-    transaction.on_commit(_taxonomy_version_new)
-
-
-def _taxonomy_version_new() -> None:
-    cache.set(_TAXONOMY_VERSION, uuid.uuid4().hex, None)
+    numbers and titles ride in every cached question, so start a new version."""
+    version_replace(_TAXONOMY_VERSION, None)
 
 
 # The session's progress rides along in the item's query as two subqueries: one

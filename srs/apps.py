@@ -6,12 +6,9 @@ class SrsConfig(AppConfig):
     verbose_name = "Spaced repetition"
 
     def ready(self):
-        from django.db import transaction
-
         from quizbank.models import Attempt, Question
         from quizbank.signals import attempt_recorded
 
-        from .models import ReviewLog
         from .selectors import card_due_today_answered, card_due_today_forget
         from .services import SCHEDULED_DUE, card_record_attempt
 
@@ -27,15 +24,9 @@ class SrsConfig(AppConfig):
                 and question is not None
                 and question.status == Question.Status.PUBLISHED
             ):
-                card_due_today_answered(
-                    user=attempt.user,
-                    kind=log.kind,
-                    was_due=log.kind == ReviewLog.Kind.REVIEW,
-                    due=log.due,
-                )
+                card_due_today_answered(user=attempt.user, kind=log.kind, due=log.due)
                 return
             card_due_today_forget(user_id=attempt.user_id)
-            transaction.on_commit(lambda: card_due_today_forget(user_id=attempt.user_id))
 
         # Strong reference, keyed by uid, so a reload never connects it twice.
         attempt_recorded.connect(_schedule, weak=False, dispatch_uid="srs.card_record_attempt")

@@ -22,6 +22,7 @@ from django.db.models import (
 )
 
 from accounts.models import User
+from config.versions import version_get, version_new, version_replace
 from quizbank.models import Question
 from quizbank.rules import MAX_SESSION_SIZE
 
@@ -82,9 +83,11 @@ class DueToday:
             counted_at=counted_at,
         )
 
-    def answered(self, *, kind: str, was_due: bool, due: datetime) -> "DueToday":
-        """The figures once an answer of `kind` scheduled its card to `due`
-        (`was_due`: the card counted as due before it), without a query."""
+    def answered(self, *, kind: str, due: datetime) -> "DueToday":
+        """The figures once an answer of `kind` scheduled its card to `due`,
+        without a query. A review was due before it (a card answered before its
+        day is an early one), so it leaves the due count unless due again today."""
+        was_due = kind == ReviewLog.Kind.REVIEW
         return DueToday.counted(
             due=self.reviews + self.backlog - was_due + (due < self.day_end),
             reviewed=self.reviewed + (kind == ReviewLog.Kind.REVIEW),
@@ -158,6 +161,9 @@ DUE_TTL = 10 * 60  # bounds staleness from writes that send no signal (backfill,
 DUE_CACHE_FORMAT = 2
 
 
+DUE_VERSION_TTL = 24 * 3600
+
+
 def _due_version_key(user_id: int) -> str:
     return f"srs:due-v:{user_id}"
 
@@ -183,10 +189,7 @@ def card_due_today_cached(*, user: User) -> DueToday:
     token (`card_due_today_answered`), orphaning every older entry. The user's
     join time is in the key too: a recycled id (a test database) never reads
     another learner's entry. With the cache down this is `due_today` (fail open)."""
-    version = cache.get(_due_version_key(user.pk))
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(_due_version_key(user.pk), version, 24 * 3600)
+    version = version_get(_due_version_key(user.pk), DUE_VERSION_TTL)
     key, day = _due_key(user, version)
     due = cache.get(key)
     if not isinstance(due, DueToday) or due.day != day:
@@ -196,12 +199,12 @@ def card_due_today_cached(*, user: User) -> DueToday:
 
 
 def card_due_today_forget(*, user_id: int) -> None:
-    """The learner's cards or review log changed: start a new version, orphaning
-    every cached count."""
-    cache.set(_due_version_key(user_id), uuid.uuid4().hex, 24 * 3600)
+    """The learner's cards or review log are being written: every cached count
+    is orphaned, now and once the write commits."""
+    version_replace(_due_version_key(user_id), DUE_VERSION_TTL)
 
 
-def card_due_today_answered(*, user: User, kind: str, was_due: bool, due: datetime) -> None:
+def card_due_today_answered(*, user: User, kind: str, due: datetime) -> None:
     """An answer in the current transaction scheduled a card: the cached count
     moves by what that answer changed, so the feedback's "Due today" and the next
     page need no query (only a count the database gave within `DUE_TTL` is carried
@@ -223,24 +226,23 @@ def card_due_today_answered(*, user: User, kind: str, was_due: bool, due: dateti
             and clock.now() - before.counted_at < timedelta(seconds=DUE_TTL)
         )
         before = before if fresh else None
-    pending = uuid.uuid4().hex
-    cache.set(_due_version_key(user.pk), pending, 24 * 3600)
+    pending = version_new(_due_version_key(user.pk), DUE_VERSION_TTL)
 
     def carry() -> None:
         if before is None or cache.get(_due_version_key(user.pk)) != pending:
-            card_due_today_forget(user_id=user.pk)
+            version_new(_due_version_key(user.pk), DUE_VERSION_TTL)
             return
-        after = before.answered(kind=kind, was_due=was_due, due=due)
+        after = before.answered(kind=kind, due=due)
         version = uuid.uuid4().hex
         key, day = _due_key(user, version)
         # Kept only as long as the count it started from: DUE_TTL after the
         # database was read, however many answers carried it.
         left = DUE_TTL - (clock.now() - before.counted_at).total_seconds()
         if day != after.day or left < 1:  # the study day ended meanwhile
-            card_due_today_forget(user_id=user.pk)
+            version_new(_due_version_key(user.pk), DUE_VERSION_TTL)
             return
         cache.set(key, after, int(left))
-        cache.set(_due_version_key(user.pk), version, 24 * 3600)
+        cache.set(_due_version_key(user.pk), version, DUE_VERSION_TTL)
 
     transaction.on_commit(carry)
 

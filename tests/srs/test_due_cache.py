@@ -143,7 +143,7 @@ def test_an_answer_while_another_is_pending_leaves_no_carried_count(client):
     user = UserFactory()
     before = card_due_today_cached(user=user)
     with transaction.atomic():
-        card_due_today_answered(user=user, kind="new", was_due=False, due=before.day_end)
+        card_due_today_answered(user=user, kind="new", due=before.day_end)
         cache.set(_due_version_key(user.pk), "another-tab")
     assert cache.get(_due_version_key(user.pk)) not in (None, "another-tab")
     assert card_due_today_cached(user=user) == card_due_today(user=user)
