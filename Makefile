@@ -67,7 +67,7 @@ compose-check:
 
 # The whole suite on Postgres and, at the same time on the second core, the journeys
 # and views on SQLite (what `make run` uses), each with its own Redis database.
-SQLITE_TESTS := tests/journeys tests/quizbank tests/accounts tests/editorial
+SQLITE_TESTS := tests/journeys tests/quizbank tests/accounts tests/editorial tests/config/test_prepared.py
 # Tests run in a new shuffled order each time (pytest-randomly), both passes with
 # one seed, printed in each header, so a test that leans on another's leftovers
 # shows at once; `make test SEED=1234` repeats an order.

@@ -5,13 +5,15 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db import models
+from django.db import models, router
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
+from config.prepared import Prepared
 from config.versions import version_get, version_replace
 
 from .models import (
@@ -135,21 +137,35 @@ class ItemState:
         return next((c.pk for c in self.choices if c.correct), None)
 
 
+# Compiled once per process (config.prepared): compiling it cost about a third
+# of the question page's time.
+_ITEM_STATE = Prepared(
+    lambda *, user_id, session_id, position: (
+        SessionItem.objects.select_related("session", "attempt")
+        .annotate(
+            question_version=F("question__updated_at"),
+            answered_n=_SESSION_ANSWERED,
+            correct_n=_SESSION_CORRECT,
+            **{f"note_{name}": _annotation_column(name, user_id) for name in _NOTE_COLUMNS},
+        )
+        .filter(session_id=session_id, session__user_id=user_id, position=position)
+    )
+)
+
+
 def item_state(*, user: User, session_id: int, position: int) -> ItemState:
     """One item of the user's own session (404 otherwise), its choices in the
     learner's order, the attempt if answered, the session's progress and the
     learner's flag and note on the question: one query, the question from the cache."""
-    item = get_object_or_404(
-        SessionItem.objects.select_related("session", "attempt").annotate(
-            question_version=F("question__updated_at"),
-            answered_n=_SESSION_ANSWERED,
-            correct_n=_SESSION_CORRECT,
-            **{f"note_{name}": _annotation_column(name, user.pk) for name in _NOTE_COLUMNS},
-        ),
+    found = _ITEM_STATE.rows(
+        using=router.db_for_read(SessionItem),
+        user_id=user.pk,
         session_id=session_id,
-        session__user=user,
         position=position,
     )
+    if not found:
+        raise Http404("No such item in your sessions.")
+    item = found[0]
     item.question, by_id = question_bundle_get(
         question_id=item.question_id, version=item.question_version
     )

@@ -4,11 +4,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from smtplib import SMTPException, SMTPRecipientsRefused, SMTPResponseException
 
-from django.db import connection, transaction
+from django.db import connection, router, transaction
 from django.db.models import Exists, Max, OuterRef
 
 from accounts.cached_user import user_forget
 from accounts.models import User
+from config.prepared import Prepared
 from quizbank.models import Attempt
 
 from . import clock, emails, scheduling, selectors
@@ -59,6 +60,14 @@ def _card_insert(card: Card) -> bool:
     return True
 
 
+# On every answer: compiled once per process (config.prepared).
+_CARD_FOR_UPDATE = Prepared(
+    lambda *, user_id, question_id: Card.objects.select_for_update().filter(
+        user_id=user_id, question_id=question_id
+    )
+)
+
+
 @transaction.atomic(savepoint=False)
 def card_record_attempt(*, attempt: Attempt, in_review: bool) -> ReviewLog:
     """Update the learner's card for the attempt's question.
@@ -75,11 +84,10 @@ def card_record_attempt(*, attempt: Attempt, in_review: bool) -> ReviewLog:
     reviewed_at = attempt.created_at + clock.offset()
     today = rule.day_of(reviewed_at)
     rating = ReviewLog.Rating.GOOD if attempt.correct else ReviewLog.Rating.AGAIN
-    card = (
-        Card.objects.select_for_update()
-        .filter(user_id=attempt.user_id, question_id=attempt.question_id)
-        .first()
+    found = _CARD_FOR_UPDATE.rows(
+        using=router.db_for_write(Card), user_id=attempt.user_id, question_id=attempt.question_id
     )
+    card = found[0] if found else None
     if card is None:
         kind = ReviewLog.Kind.NEW
         card = Card(
