@@ -17,7 +17,7 @@ from functools import cached_property
 from django.core.cache import cache
 from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts.models import User
@@ -34,7 +34,7 @@ Z90 = 1.645  # two-sided 90% interval
 MIN_ATTEMPTS_FOR_WEAK = 3
 WEAK_BELOW = 0.75  # a topic whose estimate is at or above this is not "weak"
 HEATMAP_WEEKS = 26
-TREND_WEEKS = 12
+TREND_WEEKS = 12  # summed from the heatmap's days: at most HEATMAP_WEEKS
 
 
 @dataclass
@@ -118,23 +118,13 @@ def _per_day(*, user_id: int, since, tz) -> QuerySet:
         Attempt.objects.filter(user_id=user_id, created_at__gte=since)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
-        .annotate(n=answers())
-    )
-
-
-def _per_week(*, user_id: int, since, tz) -> QuerySet:
-    return (
-        Attempt.objects.filter(user_id=user_id, created_at__gte=since)
-        .annotate(week=TruncWeek("created_at", tzinfo=tz))
-        .values("week")
         .annotate(n=answers(), right=answers(filter=Q(correct=True)))
-        .order_by("week")
+        .order_by()
     )
 
 
 _PROGRESS = Prepared(_progress)
 _PER_DAY = Prepared(_per_day)
-_PER_WEEK = Prepared(_per_week)
 
 
 # Answers counted per question from the learner's covering index, then summed
@@ -288,6 +278,7 @@ class Activity:
     days: dict[date, int]
     today: date
     weeks: list[list[tuple[date, int]]] = field(default_factory=list)
+    right: dict[date, int] = field(default_factory=dict)  # right answers per day
 
     @cached_property  # the dashboard shows it three times
     def streak(self) -> int:
@@ -317,6 +308,7 @@ def activity(*, user: User) -> Activity:
     since = timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time()), tz)
     rows = _PER_DAY.rows(using=analytics_db(), shape={"tz": tz}, user_id=user.pk, since=since)
     days = {r["day"]: r["n"] for r in rows}
+    right = {r["day"]: r["right"] for r in rows}
     weeks = [
         [
             (start + timedelta(days=7 * w + d), days.get(start + timedelta(days=7 * w + d), 0))
@@ -324,7 +316,7 @@ def activity(*, user: User) -> Activity:
         ]
         for w in range(HEATMAP_WEEKS)
     ]
-    return Activity(days=days, today=today, weeks=weeks)
+    return Activity(days=days, today=today, weeks=weeks, right=right)
 
 
 def heat_level(count: int, busiest: int) -> int:
@@ -344,17 +336,19 @@ class TrendPoint:
         return self.correct / self.attempts if self.attempts else 0.0
 
 
-def accuracy_trend(*, user: User) -> list[TrendPoint]:
-    """Weekly accuracy over the last weeks, in the learner's time zone."""
-    tz = user.tzinfo
-    since = timezone.now() - timedelta(weeks=TREND_WEEKS)
-    rows = _PER_WEEK.rows(using=analytics_db(), shape={"tz": tz}, user_id=user.pk, since=since)
-    return [
-        TrendPoint(
-            r["week"].date() if hasattr(r["week"], "date") else r["week"], r["n"], r["right"]
-        )
-        for r in rows
-    ]
+def accuracy_trend(*, user: User, activity_: Activity | None = None) -> list[TrendPoint]:
+    """Accuracy per local week (Monday to Sunday) over the last TREND_WEEKS weeks,
+    this one included, summed from the days `activity` counted: whole weeks, so
+    the first point is not a sliver of a week, and no second pass over the answers."""
+    activity_ = activity_ or activity(user=user)
+    first = activity_.today - timedelta(days=activity_.today.weekday() + 7 * (TREND_WEEKS - 1))
+    weeks: dict[date, list[int]] = {}
+    for day, n in activity_.days.items():
+        if day >= first and n:
+            week = weeks.setdefault(day - timedelta(days=day.weekday()), [0, 0])
+            week[0] += n
+            week[1] += activity_.right.get(day, 0)
+    return [TrendPoint(week, n, right) for week, (n, right) in sorted(weeks.items())]
 
 
 # "What you get wrong now": the confidence and misconception panels read the

@@ -106,7 +106,7 @@ def dashboard_data(*, user: User) -> DashboardData:
         weak=weak_topics(masteries),
         activity=activity_,
         heatmap=charts.heatmap(activity_),
-        trend=charts.trend(accuracy_trend(user=user)),
+        trend=charts.trend(accuracy_trend(user=user, activity_=activity_)),
         confidently_wrong=confidently_wrong(
             user=user, subsections={m.subsection.pk: m.subsection for m in masteries}
         ),

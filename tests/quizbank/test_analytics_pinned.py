@@ -193,7 +193,7 @@ def test_a_weeks_accuracy_is_right_over_answered():
 
 
 @pytest.mark.django_db
-def test_the_trend_has_one_point_per_local_week_for_twelve_weeks(at):
+def test_the_trend_has_one_point_per_local_week_for_twelve_whole_weeks(at):
     user = UserFactory(timezone="Europe/Paris")
     q = QuestionFactory()
     attempt(user, q, correct=True, ago=timedelta(hours=1))  # week of Mon 4 May
@@ -201,12 +201,13 @@ def test_the_trend_has_one_point_per_local_week_for_twelve_weeks(at):
     # Sunday 3 May 22:30 UTC is Monday 00:30 in Paris: the same local week.
     attempt(user, q, correct=True, ago=T0 - datetime(2026, 5, 3, 22, 30, tzinfo=UTC))
     attempt(user, q, correct=True, ago=timedelta(days=7))  # week of 27 April
-    attempt(user, q, correct=True, ago=timedelta(weeks=12) - timedelta(minutes=1))
-    attempt(user, q, correct=True, ago=timedelta(weeks=12, minutes=1))  # too old
+    # The first of the twelve weeks starts on Monday 16 February, in Paris (UTC+1).
+    attempt(user, q, correct=False, ago=T0 - datetime(2026, 2, 15, 23, 30, tzinfo=UTC))
+    attempt(user, q, correct=True, ago=T0 - datetime(2026, 2, 15, 22, 30, tzinfo=UTC))  # too old
     points = analytics.accuracy_trend(user=user)
     got = [(p.week, p.attempts, p.correct) for p in points]
     assert got == [
-        (date(2026, 2, 9), 1, 1),
+        (date(2026, 2, 16), 1, 0),
         (date(2026, 4, 27), 1, 1),
         (date(2026, 5, 4), 3, 2),
     ]
