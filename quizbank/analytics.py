@@ -113,9 +113,9 @@ def _progress(*, user_id: int, since) -> QuerySet:
     )
 
 
-def _per_day(*, user_id: int, since, tz) -> QuerySet:
+def _per_day(*, user_id: int, since, until, tz) -> QuerySet:
     return (
-        Attempt.objects.filter(user_id=user_id, created_at__gte=since)
+        Attempt.objects.filter(user_id=user_id, created_at__gte=since, created_at__lt=until)
         .annotate(day=TruncDate("created_at", tzinfo=tz))
         .values("day")
         .annotate(n=answers(), right=answers(filter=Q(correct=True)))
@@ -300,15 +300,40 @@ class Activity:
         return max(self.days.values(), default=0)
 
 
+def _midnight(day: date, tz) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()), tz)
+
+
+PAST_DAYS_TTL = 26 * 60 * 60  # the key holds the day: an entry outlives it by no more
+PAST_DAYS_FORMAT = 1
+
+
+def _day_counts(user: User, tz, since: datetime, until: datetime) -> dict[date, tuple[int, int]]:
+    rows = _PER_DAY.rows(
+        using=analytics_db(), shape={"tz": tz}, user_id=user.pk, since=since, until=until
+    )
+    return {r["day"]: (r["n"], r["right"]) for r in rows}
+
+
 def activity(*, user: User) -> Activity:
-    """Answers per day in the learner's own time zone, for the heatmap and streak."""
+    """Answers per day in the learner's own time zone, for the heatmap, streak
+    and trend. Days before today never change (answers are stored as they are
+    given), so their counts are kept in the cache for the day and only today's
+    answers are read on each later view: the first view after an answer reads a
+    day of answers, not half a year (issue 15). With the cache down, both are read."""
     tz = user.tzinfo
     today = timezone.localtime(timezone.now(), tz).date()
     start = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
-    since = timezone.make_aware(timezone.datetime.combine(start, timezone.datetime.min.time()), tz)
-    rows = _PER_DAY.rows(using=analytics_db(), shape={"tz": tz}, user_id=user.pk, since=since)
-    days = {r["day"]: r["n"] for r in rows}
-    right = {r["day"]: r["right"] for r in rows}
+    midnight = _midnight(today, tz)
+    joined = int(user.date_joined.timestamp()) if user.date_joined else 0
+    key = f"quizbank:past-days:v{PAST_DAYS_FORMAT}:{user.pk}:{joined}:{tz.key}:{today.isoformat()}"
+    past = cache.get(key)
+    if not isinstance(past, dict):
+        past = _day_counts(user, tz, _midnight(start, tz), midnight)
+        cache.set(key, past, PAST_DAYS_TTL)
+    counts = past | _day_counts(user, tz, midnight, _midnight(today + timedelta(days=1), tz))
+    days = {day: n for day, (n, _) in counts.items()}
+    right = {day: r for day, (_, r) in counts.items()}
     weeks = [
         [
             (start + timedelta(days=7 * w + d), days.get(start + timedelta(days=7 * w + d), 0))

@@ -187,6 +187,31 @@ def test_activity_counts_answers_per_local_day_over_26_weeks(at):
     assert a.streak == 2
 
 
+@pytest.mark.django_db
+def test_days_before_today_are_read_once_a_day_and_today_on_every_view(
+    at, monkeypatch, django_assert_num_queries
+):
+    user = UserFactory(timezone="America/New_York")
+    q = QuestionFactory()
+    attempt(user, q, correct=True, ago=timedelta(days=2))  # 2 May
+    assert analytics.activity(user=user).days == {date(2026, 5, 2): 1}
+    attempt(user, q, correct=False, ago=timedelta(minutes=5))  # today
+    with django_assert_num_queries(1):  # today's answers only
+        a = analytics.activity(user=user)
+    assert a.days == {date(2026, 5, 2): 1, date(2026, 5, 4): 1}
+    assert a.right == {date(2026, 5, 2): 1, date(2026, 5, 4): 0}
+    # The next day in New York the cached days are another day's: read again.
+    monkeypatch.setattr(timezone, "now", lambda: T0 + timedelta(days=1))
+    with django_assert_num_queries(2):
+        a = analytics.activity(user=user)
+    assert a.days == {date(2026, 5, 2): 1, date(2026, 5, 4): 1}
+    # A learner who moves to another time zone gets their days cut anew.
+    user.timezone = "Asia/Tokyo"
+    with django_assert_num_queries(2):
+        a = analytics.activity(user=user)
+    assert sum(a.days.values()) == 2
+
+
 def test_a_weeks_accuracy_is_right_over_answered():
     assert TrendPoint(date(2026, 5, 4), 8, 6).accuracy == 0.75
     assert TrendPoint(date(2026, 5, 4), 0, 0).accuracy == 0.0
