@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 
 
 class _Slot(NamedTuple):
@@ -40,17 +41,36 @@ class Prepared:
 
     def rows(self, *, using: str, shape: dict[str, Hashable] | None = None, **values: Any) -> list:
         shape = shape or {}
-        key = (using, connections[using].vendor, *sorted(shape.items()), *sorted(values))
+        if any(v is None for v in values.values()):  # the ORM writes IS NULL
+            return list(self._build(**values, **shape).using(using))
+        # By name (a time zone's key), not identity: equal shapes share a form.
+        key = (
+            using,
+            connections[using].vendor,
+            *((name, str(v)) for name, v in sorted(shape.items())),
+            *sorted(values),
+        )
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
                 compiled = self._compiled.get(key) or self._compile(using, shape, values)
                 self._compiled[key] = compiled
         template, compiler, sql, slots = compiled
-        ops = connections[using].ops
-        params = [_fill(ops, values, slot) for slot in slots]
+        connection = connections[using]  # this thread's
+        if (
+            template.query.select_for_update
+            and connection.features.has_select_for_update
+            and connection.get_autocommit()
+        ):  # as the ORM checks when it compiles
+            raise TransactionManagementError("select_for_update outside of a transaction")
+        try:
+            params = [_fill(connection.ops, values, slot) for slot in slots]
+        except _OutOfRange:
+            # The ORM compiles a lookup out of the column's range to no rows;
+            # the compiled form would send the value wrapped around.
+            return list(self._build(**values, **shape).using(using))
         ready = copy.copy(compiler)
-        ready.connection = connections[using]  # this thread's connection
+        ready.connection = connection
         ready.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         query = copy.copy(template.query)
         query.get_compiler = lambda *args, **kwargs: ready
@@ -65,6 +85,9 @@ class Prepared:
         forms = [self._compile_with(using, shape, values, offset) for offset in (0, 50)]
         if forms[0][2:] != forms[1][2:]:
             raise ValueError("the stand-ins changed the SQL: pass such values as shape")
+        # Each call sets its own thread's connection: keeping the compiling
+        # thread's would keep it open after that thread is retired.
+        forms[0][1].connection = None
         return forms[0]
 
     def _compile_with(self, using: str, shape: dict, values: dict, offset: int) -> tuple:
@@ -111,11 +134,24 @@ def _stand_in(i: int, value: Any) -> Any:
     raise TypeError(f"no stand-in for {type(value).__name__}")
 
 
+class _OutOfRange(Exception):
+    pass
+
+
+# psycopg's fixed-size integer wrappers, by the bits they send.
+_BITS = {"Int2": 16, "Int4": 32, "Int8": 64}
+
+
 def _fill(ops, values: dict, slot: Any) -> Any:
     if not isinstance(slot, _Slot):
         return slot  # a constant of the query
     value = _adapt(ops, values[slot.name])
-    return value if type(value) is slot.wrapper else slot.wrapper(value)
+    if type(value) is slot.wrapper:
+        return value
+    bits = _BITS.get(slot.wrapper.__name__)
+    if bits and not -(1 << (bits - 1)) <= value < 1 << (bits - 1):
+        raise _OutOfRange
+    return slot.wrapper(value)
 
 
 def _adapt(ops, value: Any) -> Any:

@@ -99,3 +99,57 @@ def test_a_value_the_query_does_not_use_is_refused():
     prepared = Prepared(lambda *, user_id: SessionItem.objects.filter(position=1))
     with pytest.raises(ValueError, match="not a parameter"):
         prepared.rows(using="default", user_id=1)
+
+
+def test_a_value_out_of_its_columns_range_finds_nothing_as_with_the_orm(two_learners):
+    """A small integer column: psycopg would send 65,537 wrapped round to 1."""
+    _, [(user, session), _] = two_learners
+    prepared = Prepared(_items)
+    prepared.rows(using="default", user_id=user.pk, session_id=session.pk, position=1)
+    for position in (65_537, 32_768, -65_535):
+        assert prepared.rows(
+            using="default", user_id=user.pk, session_id=session.pk, position=position
+        ) == list(_items(user_id=user.pk, session_id=session.pk, position=position))
+
+
+def test_a_position_past_the_range_is_a_404_not_the_first_item(two_learners, client):
+    _, [(user, session), _] = two_learners
+    client.force_login(user)
+    assert client.get(f"/sessions/{session.pk}/1/").status_code == 200
+    assert client.get(f"/sessions/{session.pk}/65537/").status_code == 404
+
+
+def test_the_compiled_form_keeps_no_connection():
+    prepared = Prepared(_items)
+    prepared.rows(using="default", user_id=1, session_id=1, position=1)
+    [(_, compiler, _, _)] = prepared._compiled.values()
+    assert compiler.connection is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_select_for_update_outside_a_transaction_is_refused_as_by_the_orm():
+    from django.db import connection, transaction
+    from django.db.transaction import TransactionManagementError
+
+    user = UserFactory()
+    for _ in range(2):
+        QuestionFactory()
+    services.session_start(user=user, size=2)
+    prepared = Prepared(
+        lambda *, user_id: SessionItem.objects.select_for_update().filter(session__user_id=user_id)
+    )
+    with transaction.atomic():
+        assert len(prepared.rows(using="default", user_id=user.pk)) == 2
+    if not connection.features.has_select_for_update:
+        return  # SQLite: no FOR UPDATE, nothing to refuse
+    with pytest.raises(TransactionManagementError):
+        list(SessionItem.objects.select_for_update().filter(session__user_id=user.pk))
+    with pytest.raises(TransactionManagementError):
+        prepared.rows(using="default", user_id=user.pk)
+
+
+def test_a_missing_value_is_left_to_the_orm(two_learners):
+    prepared = Prepared(lambda *, choice_id: Attempt.objects.filter(choice_id=choice_id))
+    assert prepared.rows(using="default", choice_id=None) == list(
+        Attempt.objects.filter(choice_id=None)
+    )
