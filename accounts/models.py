@@ -73,5 +73,12 @@ class User(AbstractUser):
         return self.display_name or self.email
 
     @property
+    def cache_tag(self) -> str:
+        """The learner in cache keys: id and join time, so a recycled id (a test
+        database) never reads another learner's entries."""
+        joined = int(self.date_joined.timestamp() * 1e6) if self.date_joined else 0
+        return f"{self.pk}:{joined}"
+
+    @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)

@@ -192,7 +192,7 @@ def mastery_by_subsection(*, user: User, progress: dict[int, dict] | None = None
         sub: dict(zip(_RECENT_COLUMNS, map(int, counts), strict=True))
         for sub, *counts in _fetch(_RECENT_BY_SUBSECTION_SQL, [month, month, user.pk, since])
     }
-    none = {"right_90": 0, "wrong_90": 0, "right_30": 0, "wrong_30": 0}
+    none = dict.fromkeys(_RECENT_COLUMNS, 0)
     result = []
     for sub in subsections_in_order():
         p = progress.get(sub.pk)
@@ -325,8 +325,7 @@ def activity(*, user: User) -> Activity:
     today = timezone.localtime(timezone.now(), tz).date()
     start = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
     midnight = _midnight(today, tz)
-    joined = int(user.date_joined.timestamp()) if user.date_joined else 0
-    key = f"quizbank:past-days:v{PAST_DAYS_FORMAT}:{user.pk}:{joined}:{tz.key}:{today.isoformat()}"
+    key = f"quizbank:past-days:v{PAST_DAYS_FORMAT}:{user.cache_tag}:{tz.key}:{today.isoformat()}"
     past = cache.get(key)
     if not isinstance(past, dict):
         past = _day_counts(user, tz, _midnight(start, tz), midnight)

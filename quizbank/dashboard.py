@@ -87,10 +87,9 @@ def dashboard_data(*, user: User) -> DashboardData:
         cursor.execute(_VERSIONS_SQL, [Question.Status.PUBLISHED, user.pk])
         edited, total, published, newest_answer = cursor.fetchone()
     history = version_get(_history_version_key(user.pk), DASHBOARD_TTL)
-    joined = int(user.date_joined.timestamp() * 1e6) if user.date_joined else 0
     edited = str(edited).replace(" ", "T")  # a datetime (Postgres) or text (SQLite)
     key = (
-        f"quizbank:dashboard:v{DASHBOARD_FORMAT}:{user.pk}:{joined}:{history}:{newest_answer}:"
+        f"quizbank:dashboard:v{DASHBOARD_FORMAT}:{user.cache_tag}:{history}:{newest_answer}:"
         f"{selectors.taxonomy_version()}:{edited}:{total}:{published}:"
         f"{today.isoformat()}:{tz.key}"
     )

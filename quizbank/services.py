@@ -3,7 +3,7 @@
 import random
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.core.exceptions import ValidationError
@@ -303,31 +303,27 @@ def attempt_record(
     if attempt is None:  # answered already: the first answer stands
         return Attempt.objects.get(item_id=item.pk)
     dashboard.learner_history_forget(user_id=user.pk)
-    if answered is None:
-        last = not SessionItem.objects.filter(session_id=session.pk, attempt__isnull=True).exists()
-    else:
-        last = answered + 1 >= session.size
-    if last and PracticeSession.objects.filter(pk=session.pk, finished_at__isnull=True).update(
-        finished_at=now
-    ):
-        _dashboard_warm_on_commit(user_id=user.pk)
-    elif answered is not None and answered + 2 >= session.size:
+    finish = partial(_session_finish_if_complete, session_id=session.pk, user_id=user.pk, now=now)
+    if answered is None or answered + 1 >= session.size:
+        finish()  # maybe the last item (unknown, or by the caller's count)
+    elif answered + 2 >= session.size:
         # One other item was open when the state was read: another tab may be
         # answering it now, and neither answer's count includes the other. Look
         # again once this one commits: whichever commits last finishes the session.
-        transaction.on_commit(partial(_session_finish_if_complete, session_id=session.pk))
+        transaction.on_commit(finish)
     return attempt
 
 
-def _session_finish_if_complete(*, session_id: int) -> None:
-    with transaction.atomic():
-        unanswered = SessionItem.objects.filter(session_id=OuterRef("pk"), attempt__isnull=True)
-        session = PracticeSession.objects.filter(pk=session_id, finished_at__isnull=True).exclude(
-            Exists(unanswered)
-        )
-        user_id = session.values_list("user_id", flat=True).first()
-        if user_id is not None and session.update(finished_at=timezone.now()):
-            _dashboard_warm_on_commit(user_id=user_id)
+def _session_finish_if_complete(*, session_id: int, user_id: int, now: datetime) -> None:
+    """End the session at `now` if every item has its answer (one statement),
+    and warm the learner's dashboard once that commits."""
+    unanswered = SessionItem.objects.filter(session_id=OuterRef("pk"), attempt__isnull=True)
+    if (
+        PracticeSession.objects.filter(pk=session_id, finished_at__isnull=True)
+        .exclude(Exists(unanswered))
+        .update(finished_at=now)
+    ):
+        _dashboard_warm_on_commit(user_id=user_id)
 
 
 def _dashboard_warm_on_commit(*, user_id: int) -> None:

@@ -90,7 +90,7 @@ class DueToday:
         was_due = kind == ReviewLog.Kind.REVIEW
         return DueToday.counted(
             due=self.reviews + self.backlog - was_due + (due < self.day_end),
-            reviewed=self.reviewed + (kind == ReviewLog.Kind.REVIEW),
+            reviewed=self.reviewed + was_due,
             introduced=self.introduced + (kind == ReviewLog.Kind.NEW),
             day=self.day,
             day_start=self.day_start,
@@ -171,9 +171,8 @@ def _due_version_key(user_id: int) -> str:
 def _due_key(user: User, version: str) -> tuple[str, date]:
     rule = DayRule.for_user(user)
     day = rule.day_of(clock.now())
-    joined = int(user.date_joined.timestamp() * 1e6) if user.date_joined else 0
     key = (
-        f"srs:due:{DUE_CACHE_FORMAT}:{user.pk}:{joined}:{version}:{day.isoformat()}:"
+        f"srs:due:{DUE_CACHE_FORMAT}:{user.cache_tag}:{version}:{day.isoformat()}:"
         f"{rule.tz.key}:{rule.rollover_hour}:{user.review_limit}:{user.new_limit}"
     )
     return key, day
