@@ -2,11 +2,13 @@
 from other processes on the same two cores.
 
 One table, all from the same run and the same server: wrk at 50 connections on
-the bare view (/ping/), a signed-in bare view (the session and user lookups
-every learner's page pays first: the ceiling of any such page), the question
-page (GETs of unanswered items, each a learner's first view), the answer POST
-(htmx, each request a new answer of a learner, feedback fragment back) and the
-dashboard, with req/s, p50, p95, p99 and the ratio of req/s to the bare view.
+the bare view (/ping/); three floors (floor_urls.py), each the least its request
+can cost on this stack: a signed-in bare view, a perfect page cache ("page,
+cached") and that plus the first view's one UPDATE ("first view"); the question
+page (GETs of unanswered items, each a learner's first view); a CSRF-checked
+POST storing one row ("one-row write"); the answer POST (htmx, each request a
+new answer of a learner, feedback fragment back) and the dashboard, with req/s,
+p50, p95, p99 and the ratio of req/s to the bare view.
 Then the Locust flow (log in, start a session, answer 20 questions, again and
 again) checks that every answer sent was stored exactly once.
 BENCH_SERVERS=granian,gunicorn runs the table for each server in turn. Needs
@@ -103,10 +105,10 @@ def locust_figures(r: dict) -> dict:
     }
 
 
-def request_files(users, questions: list[int]) -> tuple[Path, Path, str]:
-    """Unanswered items for every learner, as two request files for wrk_rotate.lua:
-    the question page GETs and, in the same order, their answer POSTs. Returns
-    them and the first learner's cookie."""
+def request_files(users, questions: list[int]) -> dict[str, Path]:
+    """Unanswered items for every learner, as request files for wrk_rotate.lua:
+    the question page GETs and, in the same order, their answer POSTs; and the
+    same learners' requests of the two floor views (floor_urls.py)."""
     from django.test import Client
     from django.utils.crypto import get_random_string
 
@@ -114,13 +116,16 @@ def request_files(users, questions: list[int]) -> tuple[Path, Path, str]:
     from quizbank.models import Choice, SessionItem
 
     keys = dict(Choice.objects.filter(correct=True).values_list("question_id", "pk"))
-    gets, posts, first = [], [], ""
+    gets, posts, cookies, floor_gets, floor_firsts, floor_posts = [], [], [], [], [], []
     for n, user in enumerate(users):
         client = Client()
         client.force_login(user)
         token = get_random_string(32)
         cookie = f"sessionid={client.cookies['sessionid'].value}; csrftoken={token}"
-        first = first or cookie
+        cookies.append(cookie)
+        floor_gets.append(f"GET\t/bench/signed-in/page/\t{cookie}\t{token}\t")
+        floor_firsts.append(f"GET\t/bench/signed-in/first-view/\t{cookie}\t{token}\t")
+        floor_posts.append(f"POST\t/bench/signed-in/write/\t{cookie}\t{token}\tchoice=1")
         for k in range(ITEMS_PER_USER // 100):
             offset = (n * 7 + k * 100) % len(questions)
             ids = (questions[offset:] + questions[:offset])[:100]
@@ -133,10 +138,34 @@ def request_files(users, questions: list[int]) -> tuple[Path, Path, str]:
                 )
     # Interleave learners so each moment's requests come from many of them.
     order = sorted(range(len(gets)), key=lambda i: (i % (ITEMS_PER_USER), i))
-    get_file, post_file = VAR / "bench-gets.tsv", VAR / "bench-posts.tsv"
-    get_file.write_text("\n".join(gets[i] for i in order) + "\n")
-    post_file.write_text("\n".join(posts[i] for i in order) + "\n")
-    return get_file, post_file, first
+    files = {
+        "gets": ("\n".join(gets[i] for i in order)),
+        "posts": ("\n".join(posts[i] for i in order)),
+        "floor-gets": "\n".join(floor_gets),
+        "floor-firsts": "\n".join(floor_firsts),
+        "floor-posts": "\n".join(floor_posts),
+    }
+    for name, text in files.items():
+        (VAR / f"bench-{name}.tsv").write_text(text + "\n")
+    paths = {name: VAR / f"bench-{name}.tsv" for name in files}
+    return paths | {"cookie": cookies[0]}
+
+
+def page_bytes_write(user, path: str) -> Path:
+    """A real question page as its learner gets it, for the perfect-cache floor
+    (floor_urls.signed_in_page); the item is left unseen, as the table finds it."""
+    from django.test import Client
+
+    from quizbank.models import SessionItem
+
+    client = Client()
+    client.force_login(user)
+    body = client.get(path).content
+    session_id, position = (int(part) for part in path.strip("/").split("/")[1:3])
+    SessionItem.objects.filter(session_id=session_id, position=position).update(presented_at=None)
+    target = VAR / "bench-page.html"
+    target.write_bytes(body)
+    return target
 
 
 def question_cache_warm() -> None:
@@ -170,17 +199,24 @@ def stop(process) -> None:
         process.wait()
 
 
-def table(server: str, gets: Path, posts: Path, cookie: str) -> None:
-    """The four wrk runs against one server, printed as rows of the one table."""
+def table(server: str, files: dict) -> None:
+    """The wrk runs against one server, printed as rows of the one table: the
+    floors (floor_urls.py) first, each above the request it bounds."""
     bare = wrk(HOST + "/ping/")
-    signed_in = wrk(HOST + "/bench/signed-in/", cookie)
-    page = wrk(HOST + "/", requests=gets)
-    answer = wrk(HOST + "/", requests=posts)
-    dashboard = wrk(HOST + "/dashboard/", cookie)
+    signed_in = wrk(HOST + "/bench/signed-in/", files["cookie"])
+    page_floor = wrk(HOST + "/", requests=files["floor-gets"])
+    first_floor = wrk(HOST + "/", requests=files["floor-firsts"])
+    page = wrk(HOST + "/", requests=files["gets"])
+    write_floor = wrk(HOST + "/", requests=files["floor-posts"])
+    answer = wrk(HOST + "/", requests=files["posts"])
+    dashboard = wrk(HOST + "/dashboard/", files["cookie"])
     for name, stats in (
         ("bare view", bare),
         ("signed-in view", signed_in),
+        ("page, cached", page_floor),
+        ("first view", first_floor),
         ("question page", page),
+        ("one-row write", write_floor),
         ("answer POST", answer),
         ("dashboard", dashboard),
     ):
@@ -208,12 +244,18 @@ def main() -> None:
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         users.append(user)
     questions = list(Question.objects.published().order_by("pk").values_list("pk", flat=True))
-    gets, posts, cookie = request_files(users, questions)
+    files = request_files(users, questions)
+    first_get = files["gets"].read_text().split("\n", 1)[0].split("\t")[1]
+    page_file = page_bytes_write(users[0], first_get)
     # Statistics, as autovacuum keeps them on a running site: straight after a bulk
     # load the planner guesses, and the run would measure its guesses.
     from django.db import connection
 
     with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE bench_write (id bigserial PRIMARY KEY, user_id bigint)")
+        # A row per learner for the first-view floor's UPDATE; its INSERTs come after.
+        cursor.execute("INSERT INTO bench_write (id) SELECT id FROM accounts_user")
+        cursor.execute("SELECT setval('bench_write_id_seq', (SELECT max(id) FROM bench_write))")
         cursor.execute("ANALYZE")
     question_cache_warm()
 
@@ -227,9 +269,11 @@ def main() -> None:
         f"{'p99 ms':>7} {'vs bare':>8} {'errors':>6}"
     )
     for server in servers:
-        process = production_server(PORT, SECRET, server, LOGIN_RATE="100000/m/ip", **FLOOR)
+        process = production_server(
+            PORT, SECRET, server, LOGIN_RATE="100000/m/ip", BENCH_PAGE_FILE=str(page_file), **FLOOR
+        )
         try:
-            table(server, gets, posts, cookie)
+            table(server, files)
         finally:
             stop(process)
         if server != servers[-1]:  # the next server answers the items from scratch too
