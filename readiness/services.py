@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 BANK_CACHE_KEY = "readiness:bank:v1"
 BANK_CACHE_SECONDS = 60 * 60
+# A learner's refresh waiting in the queue; if its message is lost, the next
+# answer after this long queues another.
+REFRESH_QUEUED_KEY = "readiness:refresh-queued:{}"
+REFRESH_QUEUED_TTL = 60
 DEFAULT_HORIZON = timedelta(days=28)  # no interview date: forecast four weeks out
 MEDIAN_OVER = 200  # the learner's last answers, for their time per answer
 ADHERENCE_DAYS = 14  # the study days before today that say how often the learner studies
@@ -224,21 +228,39 @@ def forecast_refresh(*, user_id: int) -> Forecast | None:
     return forecast
 
 
-def _refresh_task(user_id: int) -> None:
+def forecast_refresh_queued(*, user_id: int) -> Forecast | None:
+    """The worker's refresh: answers committed from now on queue the next one."""
+    cache.delete(REFRESH_QUEUED_KEY.format(user_id))
+    return forecast_refresh(user_id=user_id)
+
+
+def _refresh_queue(user_id: int) -> None:
+    """Queue a refresh unless one is waiting: that one reads this answer too.
+    With the cache down (and the broker, the same Redis, with it) nothing is
+    queued; the next answer after it returns queues one."""
     from .tasks import refresh_forecast
 
-    refresh_forecast.delay(user_id)
+    key = REFRESH_QUEUED_KEY.format(user_id)
+    if not cache.add(key, True, REFRESH_QUEUED_TTL):
+        return
+    try:
+        refresh_forecast.delay(user_id)
+    except Exception:
+        cache.delete(key)  # nothing is queued: the next answer tries again
+        raise
 
 
 def forecast_refresh_on_commit(*, user_id: int) -> None:
     """Recompute after the answer's transaction commits: once per transaction and
-    learner, however many answers it stored (a timed test stores up to 100)."""
+    learner, however many answers it stored (a timed test stores up to 100), and
+    once for answers given while a refresh waits in the queue. Robust: a broker
+    that is down costs the refresh (logged), never the answer's response."""
     for _, queued, _ in connection.run_on_commit:
         if getattr(queued, "readiness_user_id", None) == user_id:
             return
-    run = partial(_refresh_task, user_id)
+    run = partial(_refresh_queue, user_id)
     run.readiness_user_id = user_id
-    transaction.on_commit(run)
+    transaction.on_commit(run, robust=True)
 
 
 @transaction.atomic
@@ -268,7 +290,7 @@ def forecasts_rollover(*, now=None) -> int:
     latest = dict(Plan.objects.filter(user__goal__isnull=False).values_list("user_id", "day"))
     for goal in rows.iterator():
         if latest.get(goal.user_id) != DayRule.for_user(goal.user).day_of(now):
-            _refresh_task(goal.user_id)
+            _refresh_queue(goal.user_id)
             refreshed += 1
     return refreshed
 

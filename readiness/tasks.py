@@ -7,7 +7,7 @@ from . import services
 
 @shared_task(time_limit=120, soft_time_limit=100)
 def refresh_forecast(user_id: int) -> bool:
-    return services.forecast_refresh(user_id=user_id) is not None
+    return services.forecast_refresh_queued(user_id=user_id) is not None
 
 
 @shared_task(time_limit=1800, soft_time_limit=1700)

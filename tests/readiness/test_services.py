@@ -2,13 +2,15 @@
 
 import math
 from datetime import UTC, date, datetime, timedelta
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from kombu.exceptions import OperationalError
 
 from quizbank import services as quizbank_services
-from quizbank.models import PracticeSession, Question
+from quizbank.models import Attempt, PracticeSession, Question
 from readiness import services
 from readiness.models import Forecast, Goal, Mock, Plan
 from tests.factories import QuestionFactory, SubsectionFactory, UserFactory, answer
@@ -73,6 +75,47 @@ def test_one_refresh_per_transaction(bank, user, django_capture_on_commit_callba
         practise(other, bank[:5])
     refreshes = [c for c in callbacks if hasattr(c, "readiness_user_id")]
     assert sorted(c.readiness_user_id for c in refreshes) == sorted([user.pk, other.pk])
+
+
+@pytest.mark.django_db(transaction=True)  # each answer commits, as in production
+def test_a_refresh_already_queued_is_not_queued_again(bank, user):
+    """A learner answering every few seconds queues one refresh, not one an answer:
+    the queued one reads every answer committed before it starts. Once it starts,
+    the next answer queues the next."""
+    Goal.objects.create(user=user)
+    cache.delete(services.REFRESH_QUEUED_KEY.format(user.pk))
+    with mock.patch("readiness.tasks.refresh_forecast.delay") as delay:
+        for question in bank[:3]:
+            practise(user, [question])
+        assert delay.call_args_list == [mock.call(user.pk)]
+        services.forecast_refresh_queued(user_id=user.pk)  # the worker starts it
+        practise(user, bank[3:4])
+        assert delay.call_count == 2
+    assert Forecast.objects.get(user=user).answers == 3  # as the worker read them
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_answer_stands_when_the_broker_is_down(bank, user, learner_client):
+    """Redis (the broker) down: queueing the refresh fails after the answer
+    committed; the learner still gets the feedback, and the next answer tries again."""
+    Goal.objects.create(user=user)
+    cache.delete(services.REFRESH_QUEUED_KEY.format(user.pk))
+    session = quizbank_services.session_create(
+        user=user, question_ids=[q.pk for q in bank[:2]], title="t"
+    )
+    down = mock.patch(
+        "readiness.tasks.refresh_forecast.delay", side_effect=OperationalError("refused")
+    )
+    for position in (1, 2):
+        item = session.items.get(position=position)
+        key = item.question.choices.get(correct=True)
+        with down as delay:
+            response = learner_client.post(
+                reverse("session-answer", args=[session.pk, position]), {"choice": key.pk}
+            )
+        assert response.status_code == 302
+        assert Attempt.objects.filter(item=item).count() == 1
+        assert delay.call_count == 1  # tried again: a failed send left nothing queued
 
 
 def test_time_zone_across_midnight(bank, clock):
