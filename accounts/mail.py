@@ -1,15 +1,21 @@
-"""Every e-mail leaves through one Celery task, after the transaction commits.
+"""Every e-mail leaves through one Celery task, after the transaction commits
+(or from the request itself while the broker is down).
 
 The task takes the rendered message rather than an id: password-reset and
 confirmation links are never stored in the database."""
 
 import email.policy
+import logging
 from email.utils import make_msgid
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
+from kombu.exceptions import OperationalError
+
+logger = logging.getLogger(__name__)
 
 # RFC 5322's limit. Python's default of 78 makes a header holding a long URL
 # (List-Unsubscribe) come out as RFC 2047 encoded words, which providers do not
@@ -63,8 +69,19 @@ def from_payload(payload: dict) -> Message:
     return message
 
 
-def enqueue(message: EmailMessage) -> None:
+def _queue(payload: dict) -> None:
     from .tasks import send_email
 
-    payload = as_payload(message)
-    transaction.on_commit(lambda: send_email.delay(payload))
+    try:
+        send_email.delay(payload)
+    except OperationalError:
+        # The broker (Redis) is down: send it from here rather than lose it, or
+        # answer with a 500 for what the request has already saved.
+        logger.warning("Broker unreachable: sending %r from the request", payload["subject"])
+        from_payload(payload).send()
+
+
+def enqueue(message: EmailMessage) -> None:
+    """Send after the transaction commits, through the worker (retries on network
+    errors); robust, so a failure to send costs the e-mail, logged, not the page."""
+    transaction.on_commit(partial(_queue, as_payload(message)), robust=True)
