@@ -2,6 +2,7 @@
 proxy, and how browsers and proxies may cache what we send."""
 
 from django.conf import settings
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 
 
@@ -51,3 +52,21 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             add_never_cache_headers(response)  # max-age=0, no-cache, no-store, private
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page, not a blank browser error, for a GET of an address that only takes
+    a form (`require_POST` answers 405 with an empty body): someone who opened it
+    from their history or typed it learns what to do. htmx requests keep the bare
+    response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.headers.get("HX-Request"):
+            return response
+        page = render(request, "405.html", status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",  # Ratelimited -> 429 page
+    "config.middleware.MethodNotAllowedPageMiddleware",  # a GET of a form's address
 ]
 
 ROOT_URLCONF = "config.urls"

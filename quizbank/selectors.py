@@ -607,4 +607,22 @@ def question_sample_get() -> tuple[Question, list[Choice]] | None:
     return question, list(question.choices.order_by("position"))
 
 
+BANK_COUNTS_KEY = "quizbank:bank-counts:v1"
+BANK_COUNTS_TTL = 60 * 60  # the landing page's figures: an hour behind an edit at most
+
+
+def bank_counts() -> dict[str, int]:
+    """How many published questions, and subsections holding them, for the landing
+    page: two queries an hour, then the cache (fails open)."""
+    counts = cache.get(BANK_COUNTS_KEY)
+    if counts is None:
+        published = Question.objects.published()
+        counts = {
+            "questions": published.count(),
+            "subsections": published.values("subsection").distinct().count(),
+        }
+        cache.set(BANK_COUNTS_KEY, counts, BANK_COUNTS_TTL)
+    return counts
+
+
 SYLLABUS_ORDER = ("subsection__section__position", "subsection__position", "position")

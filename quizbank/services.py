@@ -278,6 +278,8 @@ def attempt_record(
         raise SessionItem.DoesNotExist("No such item in the learner's sessions.")
     if session.is_timed:
         raise ValidationError("Timed tests record answers when they end.")
+    if session.finished_at is not None:  # its score stands (the views say so first)
+        raise ValidationError("This session has ended.")
     session.user = user
     if choice_id is not None and choice_id not in item.choice_order:
         raise ValidationError("That option is not one of this question's choices.")

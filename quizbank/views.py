@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from django_ratelimit.decorators import ratelimit
 
 from . import export, search, selectors, services
@@ -32,6 +33,11 @@ from .ids import parse_id
 from .models import Choice, Question, Section, Subsection
 from .rules import MAX_SESSION_SIZE
 from .selectors import Pool
+
+SESSION_ENDED = (
+    "This session has ended, so its score stands. Start another round to answer "
+    "the questions you left."
+)
 
 
 def answer_rate(group: str, request: HttpRequest) -> str:
@@ -64,7 +70,8 @@ def _partial(request: HttpRequest, template: str, region: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    return render(request, "quizbank/home.html", {"sample": _sample_context()})
+    context = {"sample": _sample_context(), "counts": selectors.bank_counts()}
+    return render(request, "quizbank/home.html", context)
 
 
 def _sample_context(form: AnswerForm | None = None) -> dict | None:
@@ -93,8 +100,10 @@ def sample_answer(request: HttpRequest) -> HttpResponse:
         sample["answered"], sample["chosen_id"] = True, form.chosen  # None: "I don't know"
     else:
         sample["form"], status = form, 400
-    template = "quizbank/sample.html#sample" if request.htmx else "quizbank/home.html"
-    return render(request, template, {"sample": sample}, status=status)
+    if request.htmx:
+        return render(request, "quizbank/sample.html#sample", {"sample": sample}, status=status)
+    context = {"sample": sample, "counts": selectors.bank_counts()}
+    return render(request, "quizbank/home.html", context, status=status)
 
 
 @login_required
@@ -477,12 +486,22 @@ def _render_item(request, state, form=None, status=200) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
+def _ended(request: HttpRequest, session) -> HttpResponse:
+    """An unanswered item of a finished tutor or review session: the session's
+    score stands, so its summary, which says why."""
+    messages.info(request, SESSION_ENDED)
+    url = reverse("session-summary", args=[session.pk])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 @login_required
 def session_item(request: HttpRequest, session_id: int, position: int) -> HttpResponse:
     state = selectors.item_state(user=request.user, session_id=session_id, position=position)
     if state.session.is_timed:
         return _timed_item(request, state)
     if state.attempt is None:
+        if state.session.finished_at is not None:
+            return _ended(request, state.session)
         services.item_present(item=state.item)
     return _render_item(request, state)
 
@@ -506,6 +525,8 @@ def session_answer(request: HttpRequest, session_id: int, position: int) -> Http
     if state.session.is_timed:
         return _timed_respond(request, state)
     form = AnswerForm(request.POST, choice_ids=state.item.choice_order)
+    if state.attempt is None and state.session.finished_at is not None:
+        return _ended(request, state.session)
     if state.attempt is None:
         if not form.is_valid():
             return _render_item(request, state, form=form, status=400)

@@ -34,3 +34,16 @@ def figure_url(file: str) -> str:
 def key_of(choices):
     """The correct option among a question's choices."""
     return next((c for c in choices if c.correct), None)
+
+
+@register.filter
+def ago(when) -> str:
+    """ "just now" under a minute (timesince would say "0 minutes"), else "N units ago"."""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    if when is None:
+        return ""
+    if (timezone.now() - when).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(when)} ago"

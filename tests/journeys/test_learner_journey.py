@@ -182,6 +182,24 @@ class Learner(RuleBasedStateMachine):
         assert self.client.post(url, {"dont_know": "1"}).status_code in (200, 302)
         self.position = min(self.position + 1, self.session.size)
 
+    def _tutor_finished(self):
+        self.session and self.session.refresh_from_db()
+        return bool(self.session and not self.session.is_timed and self.session.finished_at)
+
+    @precondition(lambda self: self._tutor_finished())
+    @rule(htmx=st.booleans())
+    def answer_after_finish(self, htmx):
+        """Found by the newcomer pass of 30 November: a finished session's score
+        stands, so an answer sent to it (a stale tab, the back button) is turned
+        away to the summary and nothing is stored."""
+        item = self._item()
+        stored = Attempt.objects.filter(item__session=self.session).count()
+        url = reverse("session-answer", args=[self.session.pk, self.position])
+        data = {"choice": item.question.choices.first().pk}
+        response = self.client.post(url, data, **(HTMX if htmx else {}))
+        assert response.status_code in (200, 302)
+        assert Attempt.objects.filter(item__session=self.session).count() == stored
+
     @precondition(lambda self: self._timed_open())
     @rule(
         pick=st.integers(0, 3),

@@ -4,11 +4,12 @@ Each test failed before its fix; they run on Postgres and on SQLite."""
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from quizbank import services
-from quizbank.models import Attempt, PracticeSession, ProblemReport
+from quizbank import selectors, services
+from quizbank.models import Attempt, PracticeSession, ProblemReport, SessionItem
 from tests.factories import answer
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +30,28 @@ def test_dont_know_then_dashboard_is_fine(learner_client, session):
     assert Attempt.objects.get().choice is None
     response = learner_client.get(reverse("dashboard"))
     assert response.status_code == 200
+
+
+def test_a_finished_tutor_session_takes_no_more_answers(learner_client, session):
+    """Found by the newcomer pass of 30 November: after Finish, an unanswered
+    item still offered its form and an answer changed the finished score."""
+    answer_url = reverse("session-answer", args=[session.pk, 2])
+    learner_client.post(reverse("session-answer", args=[session.pk, 1]), {"dont_know": "1"})
+    learner_client.post(reverse("session-finish", args=[session.pk]))
+    summary = reverse("session-summary", args=[session.pk])
+    page = learner_client.get(reverse("session-item", args=[session.pk, 2]))
+    assert page.status_code == 302 and page.url == summary
+    item = session.items.get(position=2)
+    key = item.question.choices.get(correct=True)
+    for extra in ({}, HTMX):
+        response = learner_client.post(answer_url, {"choice": key.pk}, **extra)
+        assert response.status_code in (200, 302)
+        assert summary in (response.get("HX-Redirect") or response.get("Location") or "")
+    assert not Attempt.objects.filter(item=item).exists()
+    assert "has ended" in learner_client.get(summary).content.decode()
+    item = SessionItem.objects.select_related("session").get(pk=item.pk)  # as the views read it
+    with pytest.raises(ValidationError):
+        services.attempt_record(user=session.user, item=item, choice_id=key.pk)
 
 
 # 2. A timed answer chosen before 0:00 is kept -------------------------------------
@@ -204,3 +227,40 @@ def test_learner_pages_are_private_and_fragments_vary_on_htmx(learner_client, se
 def test_public_pages_stay_cacheable(client):
     response = client.get(reverse("home"))
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+# 11. The newcomer pass of 30 November ------------------------------------------------
+
+
+def test_a_search_with_no_match_says_so(learner_client, questions):
+    response = learner_client.get(reverse("search"), {"q": "zzzzqqq"})
+    assert response.status_code == 200
+    assert "Nothing matches" in response.content.decode()
+
+
+def test_the_landing_page_counts_the_bank_it_has(client, questions):
+    from django.core.cache import cache
+
+    from quizbank.models import Question
+
+    cache.delete(selectors.BANK_COUNTS_KEY)
+    text = client.get(reverse("home")).content.decode()
+    assert f"{Question.objects.published().count()} original multiple-choice questions" in text
+    assert "Over 700" not in text
+
+
+@pytest.mark.parametrize("name", ["session-answer", "session-finish"])
+def test_opening_a_form_address_directly_is_a_page_not_a_blank_405(learner_client, session, name):
+    args = [session.pk, 1] if name == "session-answer" else [session.pk]
+    response = learner_client.get(reverse(name, args=args))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "only takes a form" in response.content.decode()
+
+
+def test_a_note_saved_a_moment_ago_says_just_now(learner_client, questions):
+    url = reverse("question-note", args=[questions[0].external_id])
+    learner_client.post(url, {"note": "remember the factor 2"})
+    page = learner_client.get(reverse("question-detail", args=[questions[0].external_id]))
+    text = page.content.decode()
+    assert "Saved just now" in text and "0\xa0minutes" not in text
