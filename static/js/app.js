@@ -117,7 +117,20 @@
   // question), move focus to its heading for screen readers and keyboard users.
   // Smaller swaps (flag, note, report) keep the reader's place: htmx keeps focus on
   // a control with the same id, #announce says what changed, and nothing scrolls.
+  // A formula too long for the screen scrolls inside its text block (content.css):
+  // make each block that does reachable by keyboard, so it can be scrolled too.
+  function scrollersFocusable(root) {
+    (root || document).querySelectorAll(".prose").forEach(function (block) {
+      if (block.scrollWidth > block.clientWidth + 1 && !block.hasAttribute("tabindex")) {
+        block.setAttribute("tabindex", "0");
+      }
+    });
+  }
+  document.addEventListener("toggle", function (event) { scrollersFocusable(event.target); }, true);
+  window.addEventListener("resize", function () { scrollersFocusable(); });
+
   document.addEventListener("htmx:afterSwap", function (event) {
+    scrollersFocusable();
     var target = event.detail && event.detail.target;
     if (target && target.id === "practice") {
       var practice = document.getElementById("practice");
@@ -132,6 +145,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     syncToggle();
+    scrollersFocusable();
     // Folded dashboard sections are for phones: open them on a wide screen.
     if (window.matchMedia("(min-width: 861px)").matches) {
       document.querySelectorAll("details.fold").forEach(function (d) { d.open = true; });

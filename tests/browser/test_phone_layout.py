@@ -146,3 +146,48 @@ def test_the_dashboard_folds_its_long_sections_on_a_phone(browser, live_server, 
     expect(desktop.locator("details.fold table.mastery")).to_be_visible()
     shot(desktop, "dashboard", screen="desktop", theme=theme)
     desktop.context.close()
+
+
+LONG_INLINE = (
+    r"$\partial h_t/\partial a_f = o \cdot (1 - \tanh^2 c_t) \cdot c_{t-1} \cdot f(1-f)"
+    r" = 0.731 \times 0.352 \times 1 \times 0.105 \approx 0.027$."
+)
+LONG_BLOCK = (
+    "Chain rule:\n\n$$\n\\frac{\\partial h_t}{\\partial a_f} = \\underbrace{o}_{0.731}\\cdot"
+    "\\underbrace{(1 - \\tanh^2 c_t)}_{1 - 0.8047^2 = 0.352}\\cdot\\underbrace{c_{t-1}}_{1}"
+    "\\cdot\\underbrace{f(1-f)}_{0.105} \\approx 0.0271\n$$\n\nSo " + LONG_INLINE
+)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_long_maths_stays_inside_a_phone(browser, live_server, theme):
+    """Found by the newcomer pass of 30 November: one long inline formula in a
+    `why` widened every option past a 390 px screen, and the page with them."""
+    from quizbank import services
+    from tests.factories import answer
+
+    user = UserFactory()
+    sub = SubsectionFactory()
+    question = QuestionFactory(subsection=sub, explanation=LONG_BLOCK)
+    for choice in question.choices.all():
+        choice.why = LONG_INLINE
+        choice.save()
+    question.save()  # a new version: the page renders what was just saved
+    session = services.session_start(user=user, subsection=sub, size=1)
+    answer(user, session.items.get(position=1), correct=False)
+    page = learner_page(browser, live_server, user, screen="phone", theme=theme)
+    page.goto(live_server.url + reverse("session-item", args=[session.pk, 1]))
+    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["phone"]["width"]
+    for label in page.locator("#practice .option label").all():
+        box = label.bounding_box()
+        assert box["x"] + box["width"] <= VIEWPORTS["phone"]["width"], box
+    assert page.evaluate(OVERFLOWS) == []
+    # Each block that scrolls can be reached by keyboard to scroll it.
+    unreachable = page.evaluate(
+        "[...document.querySelectorAll('.prose')].filter(b => b.scrollWidth > b.clientWidth + 1"
+        " && b.tabIndex < 0).length"
+    )
+    assert unreachable == 0
+    shot(page, "long-maths", screen="phone", theme=theme)
+    page.context.close()
