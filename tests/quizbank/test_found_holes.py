@@ -212,6 +212,11 @@ def test_a_second_report_on_a_question_updates_the_open_one(learner_client, user
     report.save()
     learner_client.post(url, {"reason": "still wrong"})
     assert ProblemReport.objects.filter(user=user).count() == 2
+    # The newcomer pass: it must not replace silently; the form and the thanks say so.
+    form = learner_client.post(url, {"reason": " "}, HTTP_HX_REQUEST="true")  # the form again
+    assert form.status_code == 400 and "replaces its text" in form.content.decode()
+    sent = learner_client.post(url, {"reason": "and D"}, HTTP_HX_REQUEST="true")
+    assert "would replace it" in sent.content.decode()
 
 
 # 10. Caching ------------------------------------------------------------------------
