@@ -65,7 +65,12 @@ class MethodNotAllowedPageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code != 405 or response.content or request.headers.get("HX-Request"):
+        if (
+            response.status_code != 405
+            or response.streaming
+            or response.content
+            or request.headers.get("HX-Request")
+        ):
             return response
         page = render(request, "405.html", status=405)
         page["Allow"] = response.get("Allow", "")
