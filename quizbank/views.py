@@ -70,8 +70,12 @@ def _partial(request: HttpRequest, template: str, region: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("dashboard")
-    context = {"sample": _sample_context(), "counts": selectors.bank_counts()}
-    return render(request, "quizbank/home.html", context)
+    return _home(request, _sample_context())
+
+
+def _home(request: HttpRequest, sample: dict | None, status: int = 200) -> HttpResponse:
+    context = {"sample": sample, "counts": selectors.bank_counts()}
+    return render(request, "quizbank/home.html", context, status=status)
 
 
 def _sample_context(form: AnswerForm | None = None) -> dict | None:
@@ -102,8 +106,7 @@ def sample_answer(request: HttpRequest) -> HttpResponse:
         sample["form"], status = form, 400
     if request.htmx:
         return render(request, "quizbank/sample.html#sample", {"sample": sample}, status=status)
-    context = {"sample": sample, "counts": selectors.bank_counts()}
-    return render(request, "quizbank/home.html", context, status=status)
+    return _home(request, sample, status)
 
 
 @login_required
@@ -525,9 +528,9 @@ def session_answer(request: HttpRequest, session_id: int, position: int) -> Http
     if state.session.is_timed:
         return _timed_respond(request, state)
     form = AnswerForm(request.POST, choice_ids=state.item.choice_order)
-    if state.attempt is None and state.session.finished_at is not None:
-        return _ended(request, state.session)
     if state.attempt is None:
+        if state.session.finished_at is not None:
+            return _ended(request, state.session)
         if not form.is_valid():
             return _render_item(request, state, form=form, status=400)
         try:

@@ -1,4 +1,6 @@
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
 from quizbank.rules import OPTION_LETTERS
 
@@ -39,9 +41,6 @@ def key_of(choices):
 @register.filter
 def ago(when) -> str:
     """ "just now" under a minute (timesince would say "0 minutes"), else "N units ago"."""
-    from django.utils import timezone
-    from django.utils.timesince import timesince
-
     if when is None:
         return ""
     if (timezone.now() - when).total_seconds() < 60:

@@ -127,7 +127,13 @@
     });
   }
   document.addEventListener("toggle", function (event) { scrollersFocusable(event.target); }, true);
-  window.addEventListener("resize", function () { scrollersFocusable(); });
+  // Phones fire resize as the address bar slides: look once per frame at most.
+  var resizeQueued = false;
+  window.addEventListener("resize", function () {
+    if (resizeQueued) return;
+    resizeQueued = true;
+    requestAnimationFrame(function () { resizeQueued = false; scrollersFocusable(); });
+  });
 
   document.addEventListener("htmx:afterSwap", function (event) {
     scrollersFocusable();
