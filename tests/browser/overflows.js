@@ -1,7 +1,7 @@
 () => {
   // Every rendered element against its parent, horizontally (1 px of rounding);
   // tests/browser/test_phone_layout.py says what it skips and why.
-  const out = [], reported = new Set();
+  const out = [], reported = new Set(), hidden = new Set();
   const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
     (el.classList.length ? '.' + [...el.classList].join('.') : '');
   const path = el => { const p = []; for (let e = el; e && e !== document.body && p.length < 4; e = e.parentElement) p.unshift(name(e)); return p.join(' > '); };
@@ -12,6 +12,8 @@
     if (el.closest('.sr-only, .skip-link, svg *, .scroll-x, .item-grid, math')) continue;
     if (reported.has(el.parentElement)) { reported.add(el); continue; }  // its container was reported
     const style = getComputedStyle(el);
+    // Visually hidden and clipped (a stacked table's header row on a phone), and all inside it.
+    if (hidden.has(el.parentElement) || style.clip === 'rect(0px, 0px, 0px, 0px)') { hidden.add(el); continue; }
     if (style.position === 'absolute' || style.position === 'fixed') continue;
     const parent = el.parentElement;
     if (!parent || parent === document.documentElement) continue;

@@ -20,8 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 # Every rendered element against its parent, horizontally (1 px of rounding).
 # Skipped: what is out of the flow on purpose (sr-only text, absolutely placed
-# dots, the skip link), SVG internals (drawn in their own viewBox), and what
-# sits in a scroll region with a visible affordance (`.scroll-x`, the exam grid).
+# dots, the skip link, a stacked table's clipped header row), SVG internals
+# (drawn in their own viewBox), and what sits in a scroll region with a visible
+# affordance (`.scroll-x`, the exam grid).
 OVERFLOWS = (Path(__file__).parent / "overflows.js").read_text()
 ANONYMOUS = {
     "home": "/",
@@ -190,4 +191,83 @@ def test_long_maths_stays_inside_a_phone(browser, live_server, theme):
     )
     assert unreachable == 0
     shot(page, "long-maths", screen="phone", theme=theme)
+    page.context.close()
+
+
+SCROLLING_REGIONS = (
+    "[...document.querySelectorAll('.scroll-x')]"
+    ".filter(e => e.checkVisibility() && e.scrollWidth > e.clientWidth + 1)"
+    ".map(e => e.getAttribute('aria-label') || e.getAttribute('aria-labelledby'))"
+)
+
+
+def test_name_and_figure_tables_fit_a_phone_without_scrolling(browser, live_server):
+    """Found on 1 December: on a phone, "Standing by section", a timed test's
+    subsections and the forecast by section scrolled sideways to show their
+    last figure. Their rows now stack: the name, then its figures side by side."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizbank import services
+    from quizbank.models import PracticeSession
+    from readiness.services import goal_save
+    from tests.factories import SectionFactory, answer
+
+    user = UserFactory()
+    section = SectionFactory(title="Large language models: pre-training, alignment and serving")
+    sub = SubsectionFactory(
+        section=section, title="Parameter-efficient fine-tuning and low-rank adapters"
+    )
+    for _ in range(6):
+        QuestionFactory(subsection=sub)
+    tutor = services.session_start(user=user, subsection=sub, size=6)
+    for item in tutor.items.all():
+        answer(user, item, correct=item.position % 2 == 0)
+    timed = services.session_start(
+        user=user, subsection=sub, size=3, mode=PracticeSession.Mode.TIMED
+    )
+    first = timed.items.get(position=1)
+    key = first.question.choices.get(correct=True)
+    services.timed_respond(
+        user=user, session_id=timed.pk, item=first, choice_id=key.pk, marked=False
+    )
+    services.timed_finish(user=user, session_id=timed.pk)
+    goal_save(
+        user=user,
+        interview_date=timezone.localdate() + timedelta(days=21),
+        target_score=80,
+        minutes_per_day=30,
+    )
+    page = learner_page(browser, live_server, user, screen="phone", theme="light")
+    for name, url in {
+        "dashboard": reverse("dashboard"),
+        "results": reverse("session-summary", args=[timed.pk]),
+    }.items():
+        page.goto(live_server.url + url)
+        page.evaluate("document.querySelectorAll('details.fold').forEach(d => { d.open = true; })")
+        assert page.evaluate(SCROLLING_REGIONS) == [], name
+        assert page.evaluate(OVERFLOWS) == [], name
+        shot(page, f"split-tables-{name}", screen="phone", theme="light")
+    expect(page.locator("table.split td[data-label='Score']").first).to_be_visible()
+    page.context.close()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_date_and_time_fields_look_like_the_other_fields(browser, live_server, theme):
+    """Found on 30 November: the goal's interview date and the profile's reminder
+    time were the browser's bare controls beside styled fields."""
+    user = UserFactory()
+    page = learner_page(browser, live_server, user, screen="phone", theme=theme)
+    look = (
+        "s => { const c = getComputedStyle(document.querySelector(s));"
+        " return [c.borderRadius, c.borderTopColor, c.backgroundColor, c.paddingLeft]; }"
+    )
+    for url, field, other in [
+        (reverse("readiness-goal"), "input[type=date]", "input[type=number]"),
+        (reverse("profile"), "input[type=time]", "select"),
+    ]:
+        page.goto(live_server.url + url)
+        assert page.evaluate(look, field) == page.evaluate(look, other), url
+        shot(page, f"fields-{url.strip('/').replace('/', '-')}", screen="phone", theme=theme)
     page.context.close()
