@@ -117,16 +117,21 @@
   // question), move focus to its heading for screen readers and keyboard users.
   // Smaller swaps (flag, note, report) keep the reader's place: htmx keeps focus on
   // a control with the same id, #announce says what changed, and nothing scrolls.
-  // A formula too long for the screen scrolls inside its text block (content.css):
-  // make each block that does reachable by keyboard, so it can be scrolled too.
+  // A formula too long for the screen scrolls inside its text block (content.css),
+  // and a figure on a phone inside its panel (app.css): make each block that does
+  // reachable by keyboard, so it can be scrolled too.
   function scrollersFocusable(root) {
-    (root || document).querySelectorAll(".prose").forEach(function (block) {
+    (root || document).querySelectorAll(".prose, .q-figure-scroll").forEach(function (block) {
       if (block.scrollWidth > block.clientWidth + 1 && !block.hasAttribute("tabindex")) {
         block.setAttribute("tabindex", "0");
       }
     });
   }
   document.addEventListener("toggle", function (event) { scrollersFocusable(event.target); }, true);
+  // A figure takes its width once its image has loaded (lazily).
+  document.addEventListener("load", function (event) {
+    if (event.target.closest && event.target.closest(".q-figure-scroll")) scrollersFocusable(event.target.parentElement.parentElement);
+  }, true);
   // Phones fire resize as the address bar slides: look once per frame at most.
   var resizeQueued = false;
   window.addEventListener("resize", function () {

@@ -9,7 +9,7 @@
     if (!el.getClientRects().length || !el.checkVisibility({visibilityProperty: true})) continue;
     if (el.matches('.scroll-x') && el.scrollWidth > el.clientWidth && !(el.tabIndex === 0 && el.getAttribute('role') === 'region'))
       out.push(`${path(el)}: scrolls, but is not a focusable, named region`);
-    if (el.closest('.sr-only, .skip-link, svg *, .scroll-x, .item-grid, math')) continue;
+    if (el.closest('.sr-only, .skip-link, svg *, .scroll-x, .item-grid, .q-figure-scroll, math')) continue;
     if (reported.has(el.parentElement)) { reported.add(el); continue; }  // its container was reported
     const style = getComputedStyle(el);
     // Visually hidden and clipped (a stacked table's header row on a phone), and all inside it.
