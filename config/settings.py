@@ -107,6 +107,11 @@ TEMPLATES = [
 ]
 
 # Database ------------------------------------------------------------------
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
 _default_db = (
     "postgres://postgres@127.0.0.1:5432/test" if TESTING else f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
 )
@@ -122,6 +127,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             server_side_binding=True, prepare_threshold=5
         )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` is SQLite with a web server, a worker and beat writing at once.
+    # A deferred transaction that reads and then writes fails at once with
+    # "database is locked" when another writer holds the lock (waiting could
+    # deadlock); an IMMEDIATE one takes the write lock at BEGIN and waits for it
+    # (up to `timeout` seconds). WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 if replica := env("DATABASE_REPLICA_URL", default=""):
     # Read-only replica for dashboard analytics (config/routers.py); unset = primary only.
     DATABASES["replica"] = env.db_url_config(replica) | {

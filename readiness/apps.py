@@ -24,6 +24,28 @@ class ReadinessConfig(AppConfig):
             if instance.is_timed and update_fields and "finished_at" in update_fields:
                 forecast_refresh_on_commit(user_id=instance.user_id)
 
+        from django.contrib.auth import get_user_model
+
+        # What the plan reads from the learner's settings: their study day and limits.
+        plan_inputs = {
+            "timezone",
+            "day_rollover_hour",
+            "desired_retention",
+            "review_limit",
+            "new_limit",
+        }
+
+        def _settings_saved(sender, *, instance, created, update_fields=None, **kwargs):
+            if created or (update_fields is not None and not plan_inputs & set(update_fields)):
+                return
+            forecast_refresh_on_commit(user_id=instance.pk)
+
+        post_save.connect(
+            _settings_saved,
+            sender=get_user_model(),
+            weak=False,
+            dispatch_uid="readiness.settings_saved",
+        )
         post_save.connect(
             _timed_finished,
             sender=PracticeSession,

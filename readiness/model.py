@@ -242,6 +242,9 @@ class Bank:
         return {s: self.targets.get(s, 0) / total for s in present}
 
 
+UNLIMITED = 10_000  # a daily limit no plan reaches
+
+
 @dataclass
 class Learner:
     cards: list[CardState]
@@ -250,6 +253,8 @@ class Learner:
     seconds_per_answer: float = DEFAULT_SECONDS
     answered_today: int = 0
     review_room: int = 10_000  # reviews still allowed today (the daily review limit)
+    new_room: int = UNLIMITED  # new questions still allowed today (the daily new limit)
+    new_per_day: int = UNLIMITED  # new questions allowed on each later day
     adherence: float = 1.0  # share of study days the learner has kept lately
 
 
@@ -348,6 +353,7 @@ def plan_today(bank: Bank, learner: Learner, *, today: date, minutes: int) -> tu
     reviews = sum(1 for c in learner.cards if c.question_id in by_id and c.due_day <= today)
     reviews = min(reviews, learner.review_room)
     room = max(0, capacity(minutes, learner.seconds_per_answer) - learner.answered_today) - reviews
+    room = min(room, learner.new_room)
     if room <= 0:
         return reviews, []
     ab = abilities((by_id[q], r) for q, r in learner.first_answers if q in by_id)
@@ -404,9 +410,11 @@ def forecast(
     taken = 0
     for d in range(days_left):
         if d == 0:
-            room = max(0, per_day - learner.answered_today) - reviews_today
+            room = min(max(0, per_day - learner.answered_today) - reviews_today, learner.new_room)
         else:
-            room = per_day * learner.adherence - load[d]
+            room = min(
+                per_day * learner.adherence - load[d], learner.new_per_day * learner.adherence
+            )
         n = max(0, min(int(room), len(queue) - taken))
         for item in queue[taken : taken + n]:
             p0 = p_unseen(item)

@@ -70,6 +70,10 @@ class Plan(models.Model):
     reviews = models.PositiveIntegerField(default=0)
     new_question_ids = models.JSONField(default=list)
     minutes = models.PositiveIntegerField(default=0)
+    new_limited = models.BooleanField(
+        default=False,
+        help_text="The learner's daily new-question limit, not their minutes, set today's new.",
+    )
     computed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 change, and hourly for the learners whose study day has rolled over), and the
 syllabus mock. Keyword-only, typed, atomic."""
 
+import dataclasses
 import logging
 import random
 import statistics
@@ -155,6 +156,8 @@ def learner_state(user: User) -> model.Learner:
         seconds_per_answer=seconds,
         answered_today=answered_today,
         review_room=due.reviews,
+        new_room=due.new,
+        new_per_day=user.new_limit,
         adherence=model.adherence([d in active for d in window if d >= first_day]),
     )
 
@@ -180,6 +183,9 @@ def forecast_refresh(*, user_id: int) -> Forecast | None:
     tomorrow = model.forecast(
         bank, learner, today=today, on=today + timedelta(days=1), minutes=goal.minutes_per_day
     )
+    # Would the minutes hold more new questions than the learner's limit allows?
+    free = dataclasses.replace(learner, new_room=model.UNLIMITED)
+    _, new_by_minutes = model.plan_today(bank, free, today=today, minutes=goal.minutes_per_day)
     needed = None
     if result.plan.mean < goal.target_score:
         needed = model.minutes_needed(bank, learner, today=today, on=on, target=goal.target_score)
@@ -222,6 +228,7 @@ def forecast_refresh(*, user_id: int) -> Forecast | None:
             "reviews": result.reviews_today,
             "new_question_ids": result.new_today,
             "minutes": result.minutes_today,
+            "new_limited": len(new_by_minutes) > len(result.new_today),
             "computed_at": clock.now(),
         },
     )
@@ -298,8 +305,29 @@ def forecasts_rollover(*, now=None) -> int:
 # Sessions from the plan --------------------------------------------------------------
 
 
+PLAN_TITLE = "Today's plan"
+
+
+def plan_open_session(*, user: User) -> PracticeSession | None:
+    """Today's plan session, if started this study day and not finished."""
+    rule = DayRule.for_user(user)
+    return (
+        PracticeSession.objects.filter(
+            user=user,
+            title=PLAN_TITLE,
+            finished_at__isnull=True,
+            created_at__gte=rule.start(rule.day_of(clock.now())),
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
 def plan_start(*, user: User) -> PracticeSession | None:
-    """A session of exactly today's plan: the reviews due, then the new questions."""
+    """A session of exactly today's plan: the reviews due, then the new questions.
+    Today's plan session already open is resumed, not started again."""
+    if (session := plan_open_session(user=user)) is not None:
+        return session
     plan = Plan.objects.filter(user=user).first()
     if plan is None or plan.day != study_day(user):
         forecast_refresh(user_id=user.pk)
@@ -317,7 +345,7 @@ def plan_start(*, user: User) -> PracticeSession | None:
     if not ids:
         return None
     return session_create(
-        user=user, question_ids=ids, title="Today's plan", mode=PracticeSession.Mode.REVIEW
+        user=user, question_ids=ids, title=PLAN_TITLE, mode=PracticeSession.Mode.REVIEW
     )
 
 

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from quizbank.selectors import session_first_unanswered_position
+
 from . import services
 from .forms import GoalForm
 
@@ -30,7 +32,8 @@ def plan_start(request: HttpRequest) -> HttpResponse:
     if session is None:
         messages.info(request, "Nothing left in today's plan. Well done.")
         return redirect("dashboard")
-    return redirect("session-item", session.pk, 1)
+    position = session_first_unanswered_position(session=session) or 1
+    return redirect("session-item", session.pk, position)
 
 
 @login_required

@@ -81,7 +81,9 @@ def test_goal_plan_forecast_and_mock(page: Page, live_server, clock):
     expect(today.locator("[data-track]")).to_contain_text(
         re.compile(r"On track|Behind by \d+ minutes a day")
     )
-    chart = today.get_by_role("img", name=re.compile("Reviews due on each of the next 14 days"))
+    chart = today.get_by_role(
+        "img", name=re.compile("Reviews to expect on each of the next 14 days")
+    )
     expect(chart).to_be_visible()
     assert chart.locator("rect").count() == 14
     # Re-planned after the answers: the reviews are done; new ones fill the time

@@ -162,3 +162,21 @@ def test_a_mock_draws_in_proportion_to_the_syllabus():
     odd = {"1.1": 0.33, "1.2": 0.33, "1.3": 0.34}
     counts = m.mock_counts(odd, ["1.1", "1.2", "1.3"], random.Random(1))
     assert sum(counts.values()) == 40 and all(13 <= n <= 14 for n in counts.values())
+
+
+def test_the_plan_keeps_the_learners_daily_new_question_limit():
+    """Found on 1 December: with 30 minutes a day the plan offered 40 new
+    questions while the learner's profile allows 10 a day and the review page
+    offered 10. Today takes what is left of the limit; later days the limit."""
+    b = bank(300, subsections=("1.1", "1.2"))
+    free = m.Learner(cards=[], first_answers=[], seconds_per_answer=30)
+    limited = m.Learner(
+        cards=[], first_answers=[], seconds_per_answer=30, new_room=4, new_per_day=10
+    )
+    on = TODAY + timedelta(days=10)
+    wide = m.forecast(b, free, today=TODAY, on=on, minutes=30)
+    narrow = m.forecast(b, limited, today=TODAY, on=on, minutes=30)
+    assert len(wide.new_today) == 60 and len(narrow.new_today) == 4
+    assert narrow.minutes_today == 2
+    assert narrow.plan.mean < wide.plan.mean  # ten a day cover less of the bank
+    assert m.plan_today(b, limited, today=TODAY, minutes=30) == (0, narrow.new_today)

@@ -51,7 +51,15 @@ def test_goal_save_plans_at_once(bank, user, clock):
     plan = Plan.objects.get(user=user)
     assert forecast.day == date(2026, 3, 10) and forecast.target_date == date(2026, 3, 31)
     assert not forecast.enough and forecast.answers == 0
-    assert plan.reviews == 0 and plan.new == 30 * 60 // 45  # default 45 s an answer
+    # 30 minutes at the default 45 s an answer hold 40, but the profile's daily
+    # new-question limit (10 by default) is what the review page offers too.
+    assert plan.reviews == 0 and plan.new == user.new_limit == 10 and plan.new_limited
+    eager = UserFactory(new_limit=100)
+    services.goal_save(
+        user=eager, interview_date=date(2026, 3, 31), target_score=80, minutes_per_day=30
+    )
+    plan = Plan.objects.get(user=eager)
+    assert plan.new == 30 * 60 // 45 and not plan.new_limited
     assert len(forecast.due_forecast) == 14
     assert {s["number"] for s in forecast.sections} == {q.subsection.section.number for q in bank}
 
@@ -208,8 +216,9 @@ def test_goal_page_saves_and_rejects_a_past_date(bank, learner_client, user, clo
     assert Goal.objects.get(user=user).minutes_per_day == 45
     page = learner_client.get(reverse("dashboard")).content.decode()
     assert "reviews + " not in page or "new, about" in page
-    assert "0 reviews + 60 new, about 45 minutes" in page
-    assert "Reviews due, next 14 days" in page
+    assert "0 reviews + 10 new, about 8 minutes" in page  # the profile's limit of 10
+    assert "Raise the limit" in page
+    assert "Reviews to expect, next 14 days, if you follow the plan" in page
 
 
 def test_dashboard_prompts_for_a_goal(bank, learner_client):
@@ -257,8 +266,8 @@ def test_reminder_carries_the_plan_line(bank, user, clock):
     assert "Today's plan" not in message.body  # no goal, no plan line
     services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
     message = reminder_message(user=user, due=card_due_today(user=user), topic=None)
-    assert "Today's plan: 0 reviews + 40 new, about 30 minutes." in message.body
-    assert "0 reviews + 40 new, about 30 minutes" in message.alternatives[0].content
+    assert "Today's plan: 0 reviews + 10 new, about 8 minutes." in message.body
+    assert "0 reviews + 10 new, about 8 minutes" in message.alternatives[0].content
 
 
 def test_a_mock_with_an_empty_bank_is_a_message_not_a_500(learner_client):
@@ -267,3 +276,71 @@ def test_a_mock_with_an_empty_bank_is_a_message_not_a_500(learner_client):
     assert response.status_code == 200
     assert "No questions" in response.content.decode()
     cache.delete(services.BANK_CACHE_KEY)
+
+
+def test_the_plan_agrees_with_the_review_page_as_the_day_goes(bank, user, clock):
+    """Found on 1 December: the Today card said "0 reviews + 155 new" while the
+    review page and the navigation said nothing was due: the plan ignored the
+    learner's daily new-question limit. Now its figures are the queue's."""
+    from srs.selectors import card_due_today
+
+    user.new_limit = 6
+    user.save()
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=60)
+    due = card_due_today(user=user)
+    plan = Plan.objects.get(user=user)
+    assert (plan.reviews, plan.new) == (due.reviews, due.new) == (0, 6)
+    practise(user, bank[:4])
+    services.forecast_refresh(user_id=user.pk)
+    due = card_due_today(user=user)
+    plan = Plan.objects.get(user=user)
+    assert (plan.reviews, plan.new) == (due.reviews, due.new) == (0, 2)
+
+
+def test_start_resumes_todays_plan_instead_of_starting_another(bank, user, learner_client, clock):
+    """Found on 1 December: each press of Start made another "Today's plan"
+    session, and History filled with unfinished ones."""
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    first = learner_client.post(reverse("readiness-start"))
+    session = PracticeSession.objects.get(user=user)
+    assert first.url == reverse("session-item", args=[session.pk, 1])
+    answer(user, session.items.get(position=1), correct=True)
+    again = learner_client.post(reverse("readiness-start"))
+    assert PracticeSession.objects.filter(user=user).count() == 1
+    assert again.url == reverse("session-item", args=[session.pk, 2])  # where they left off
+    # A new study day: a new plan session (sessions are stamped by the real clock).
+    PracticeSession.objects.filter(pk=session.pk).update(
+        created_at=datetime(2026, 3, 10, 12, tzinfo=UTC)
+    )
+    clock.to(datetime(2026, 3, 11, 12, tzinfo=UTC))
+    learner_client.post(reverse("readiness-start"))
+    assert PracticeSession.objects.filter(user=user).count() == 2
+
+
+def test_the_today_card_is_worked_out_again_on_a_new_study_day(bank, user, learner_client, clock):
+    """Found on 1 December: after moving to Auckland (a new study day) the review
+    page said 30 reviews due and the Today card still showed yesterday's plan."""
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    practise(user, bank[:4], right=False)  # wrong: due the next day
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    assert Plan.objects.get(user=user).reviews == 0
+    clock.to(datetime(2026, 3, 11, 12, tzinfo=UTC))  # no hourly refresh has run
+    page = learner_client.get(reverse("dashboard")).content.decode()
+    assert "4 reviews + 10 new" in page  # yesterday's 4, due today; a new day's 10 new
+    assert Plan.objects.get(user=user).day == date(2026, 3, 11)
+
+
+def test_a_new_limit_in_the_profile_replans(bank, user, after_commit, clock):
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    assert Plan.objects.get(user=user).new == 10
+    user.new_limit = 3
+    with after_commit():
+        user.save(update_fields=["new_limit"])
+    assert Plan.objects.get(user=user).new == 3
+    computed = Plan.objects.get(user=user).computed_at
+    with after_commit():
+        user.save(update_fields=["last_login"])  # not a setting the plan reads
+    assert Plan.objects.get(user=user).computed_at == computed
