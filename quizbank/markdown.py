@@ -191,7 +191,9 @@ def render_markdown(text: str, *, inline: bool = False) -> str:
 # Kept in a preview: inline formatting, inline code and maths. Everything else
 # (paragraphs, lists, tables, code blocks) flattens to its text on one line.
 _SNIPPET_TAGS = {"em", "strong", "b", "i", "u", "s", "del", "sub", "sup", "mark", "code", "kbd"}
-_VOID = {"br", "hr", "mspace"}
+# HTML's void elements among the allowed tags: the only ones written without an
+# end tag. MathML's empty elements are not void: nh3 writes `<mspace …></mspace>`.
+_VOID = {"br", "hr"}
 _BREAKS = {"p", "br", "hr", "li", "dt", "dd", "tr", "td", "th", "div", "blockquote", "h3", "h4"}
 
 
@@ -239,8 +241,6 @@ class _Snippet(HTMLParser):
         if self.math is not None:
             self.math_depth += tag not in _VOID
             self.math.append(self.get_starttag_text() or f"<{tag}>")
-            if tag in _VOID:
-                self.math.append(f"</{tag}>")
             return
         if tag == "math":
             self.math, self.math_depth, self.math_chars = [self.get_starttag_text()], 1, 0

@@ -1,12 +1,17 @@
 """Issue 16: lists show rendered, safely truncated HTML, never Markdown source."""
 
+from importlib import import_module
+
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from quizbank import services
 from quizbank.markdown import render_markdown, snippet_html
-from quizbank.models import Question
+from quizbank.models import Choice, Question
 from tests.factories import QuestionFactory, answer
+from tests.quizbank.snippet_checks import snippet_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +30,35 @@ def test_snippet_never_cuts_inside_a_formula_or_leaves_a_tag_open():
     assert "<math" not in html and html.endswith("…")
     html = snippet_html(render_markdown("**" + " ".join(["word"] * 80) + "**"), 50)
     assert html.startswith("<strong>") and html.endswith("</strong>")
+
+
+def test_snippet_closes_a_formula_with_a_thin_space_and_keeps_the_text_after_it():
+    """`\\,` renders as `<mspace …></mspace>`; taken for a void tag, it once left
+    the formula open and the rest of the line vanished inside it."""
+    source = r"GELU, $x\,\Phi(x)$, and SiLU/Swish, $x\,\sigma(x)$, are common defaults."
+    rendered = render_markdown(source)
+    html = snippet_html(rendered, 160)
+    assert snippet_problems(rendered, html) == []
+    assert html.startswith("GELU, <math") and html.endswith("</math>, are common defaults.")
+    assert "</math>, and SiLU/Swish, <math" in html
+    assert html.count("<mspace") == html.count("</mspace>") == 2
+
+
+def test_migration_0010_rebuilds_the_previews_stored_before_the_fix(subsection):
+    """The loader skips unchanged questions, so the migration must rebuild theirs."""
+    q = QuestionFactory(subsection=subsection, stem=r"GELU, $x\,\Phi(x)$, a default.")
+    choice = q.choices.get(position=0)
+    Question.objects.filter(pk=q.pk).update(stem_snippet="GELU, <math>open")
+    Choice.objects.filter(pk=choice.pk).update(text_snippet="<math>open")
+    name = "0010_recompute_snippets"
+    migration = import_module(f"quizbank.migrations.{name}")
+    state = MigrationExecutor(connection).loader.project_state(("quizbank", name))
+    migration.recompute_snippets(state.apps, None)
+    q.refresh_from_db()
+    choice.refresh_from_db()
+    assert q.stem_snippet == snippet_html(q.stem_html, 160)
+    assert q.stem_snippet.endswith("</math>, a default.")
+    assert choice.text_snippet == snippet_html(choice.text_html, 90)
 
 
 def test_snippet_flattens_a_code_block_to_one_code_run():

@@ -4,7 +4,10 @@ import pytest
 from django.conf import settings
 
 from quizbank.bank import export_bank, load_bank, read_bank
+from quizbank.markdown import render_markdown, snippet_html
 from quizbank.models import Question, Subsection
+from quizbank.rules import CHOICE_SNIPPET_CHARS, STEM_SNIPPET_CHARS
+from tests.quizbank.snippet_checks import snippet_problems
 
 
 def test_every_file_obeys_the_format():
@@ -12,6 +15,21 @@ def test_every_file_obeys_the_format():
     assert bank.questions
     numbers = {str(s["number"]) for sec in bank.sections for s in sec["subsections"]}
     assert {q.subsection for q in bank.questions} <= numbers
+
+
+def test_every_list_preview_is_well_formed_and_keeps_its_text():
+    """As Question.save and Choice.save make them, without the database (seconds,
+    not the load's tens): one formula left open hides the rest of its line."""
+    problems = {}
+    for q in read_bank(settings.QUESTIONBANK_DIR).questions:
+        rendered = render_markdown(q.stem)
+        if found := snippet_problems(rendered, snippet_html(rendered, STEM_SNIPPET_CHARS)):
+            problems[q.external_id] = found
+        for position, choice in enumerate(q.choices):
+            rendered = render_markdown(choice.text, inline=True)
+            if found := snippet_problems(rendered, snippet_html(rendered, CHOICE_SNIPPET_CHARS)):
+                problems[f"{q.external_id} option {position}"] = found
+    assert problems == {}
 
 
 @pytest.mark.django_db
