@@ -47,15 +47,21 @@ def heatmap(activity: Activity) -> dict:
     }
 
 
-def trend(points: list[TrendPoint], width: int = 560, height: int = 160, pad: int = 28) -> dict:
+def trend(
+    points: list[TrendPoint], width: int = 360, height: int = 140, pad: int = 16, left: int = 40
+) -> dict:
+    """Weekly accuracy as a line. The viewBox is about as wide as the chart is
+    drawn (324 px in a phone's card, 409 in a desktop's), so its 13-unit labels
+    are 12 to 15 px on screen; at 560 units they were 6 to 8. `left` is the
+    labels' column."""
     if not points:
         return {"points": [], "width": width, "height": height}
-    step = (width - 2 * pad) / max(len(points) - 1, 1)
+    step = (width - left - pad) / max(len(points) - 1, 1)
     out = []
     for i, p in enumerate(points):
         out.append(
             {
-                "x": round(pad + i * step, 1),
+                "x": round(left + i * step, 1),
                 "y": round(height - pad - p.accuracy * (height - 2 * pad), 1),
                 "week": p.week,
                 "percent": round(100 * p.accuracy),
@@ -67,7 +73,7 @@ def trend(points: list[TrendPoint], width: int = 560, height: int = 160, pad: in
         "path": " ".join(f"{p['x']},{p['y']}" for p in out),
         "width": width,
         "height": height,
-        "pad": pad,
+        "left": left,
         "grid": [
             {"y": round(height - pad - f * (height - 2 * pad), 1), "label": f"{int(f * 100)}%"}
             for f in (0, 0.5, 1)

@@ -33,7 +33,7 @@ from .models import Question
 
 DASHBOARD_TTL = 10 * 60  # bounds how late a 30- or 90-day window moves an answer's weight
 # Part of the key: bump it when DashboardData or what it holds changes shape.
-DASHBOARD_FORMAT = 2
+DASHBOARD_FORMAT = 3  # 3: the trend's geometry (a narrower viewBox, its label column)
 
 
 @dataclass

@@ -133,6 +133,12 @@ class CustomTestForm(forms.Form):
         choices=MODES, initial=PracticeSession.Mode.TUTOR, widget=forms.RadioSelect
     )
 
+    def default_choice(self) -> dict:
+        """What the unbound form chooses, shaped as `cleaned_data`: no section
+        or subsection (the whole bank) and each field's initial value."""
+        initial = {name: self.get_initial_for_field(f, name) for name, f in self.fields.items()}
+        return {**initial, "sections": [], "subsections": []}
+
 
 class SearchForm(forms.Form):
     """/search/: the words, and filters by section, difficulty and my status."""

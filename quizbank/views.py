@@ -187,9 +187,15 @@ def custom_test(request: HttpRequest) -> HttpResponse:
     """The builder. As the form changes, htmx asks for the match count only."""
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = CustomTestForm(data)
-    matching = None
-    if form.is_bound and form.is_valid():
+    # The first view counts what the defaults choose, as htmx counts each change.
+    if not form.is_bound:
+        d = form.default_choice()
+    elif form.is_valid():
         d = form.cleaned_data
+    else:
+        d = None
+    matching = None
+    if d is not None:
         questions = selectors.question_pool_list(
             user=request.user,
             pool=d["pool"],
@@ -218,7 +224,7 @@ def custom_test(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         _partial(request, "quizbank/custom.html", "match-count"),
-        {"form": form, "matching": matching, "pools": Pool},
+        {"form": form, "matching": matching, "size": d["size"] if d else None, "pools": Pool},
         status=status,
     )
 

@@ -142,6 +142,25 @@ def test_builder_counts_matches_before_starting(learner_client, user, subsection
     assert "<strong>5</strong> questions match" in response.content.decode()
 
 
+def test_builder_counts_its_default_choice_on_first_load(learner_client, subsection, questions):
+    """The defaults (every section and difficulty, all questions) already choose:
+    the first page said "Choose above" instead of how many they match."""
+    QuestionFactory(subsection=SubsectionFactory(), difficulty="hard")
+    QuestionFactory(subsection=subsection, status="retired")
+    page = learner_client.get(reverse("custom-test")).content.decode()
+    count = re.search(r'<p id="match-count"[^>]*>(.*?)</p>', page, re.S).group(1)
+    assert "Choose above" not in count
+    assert "<strong>6</strong> questions match; the test will have 6." in count
+    # The same sentence as the count htmx asks for when nothing has changed yet.
+    partial = learner_client.get(
+        reverse("custom-test"),
+        {"difficulties": ["easy", "medium", "hard"], "pool": "all", "size": 20, "mode": "tutor"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="match-count",
+    ).content.decode()
+    assert " ".join(count.split()) in " ".join(partial.split())
+
+
 def test_builder_starts_a_test_from_missed_questions(learner_client, user, subsection, questions):
     answer_all(user, start(user, subsection), right={1, 2})
     response = learner_client.post(
