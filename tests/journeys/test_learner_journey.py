@@ -39,6 +39,9 @@ from quizbank.models import (
     QuestionProgress,
     SessionItem,
 )
+from readiness.models import Plan
+from srs import clock
+from srs.days import DayRule
 from srs.models import Card
 from tests.factories import QuestionFactory, SectionFactory, SubsectionFactory
 
@@ -139,6 +142,21 @@ class Learner(RuleBasedStateMachine):
     @rule()
     def review_due_cards(self):
         self._opened(self.client.post(reverse("srs-start")))
+
+    @rule(minutes=st.sampled_from([5, 30, 240]), score=st.sampled_from([50, 80, 100]))
+    def set_goal(self, minutes, score):
+        data = {"interview_date": "", "target_score": score, "minutes_per_day": minutes}
+        assert self.client.post(reverse("readiness-goal"), data).status_code == 302
+
+    @rule()
+    def start_todays_plan(self):
+        """Start (or resume) the Today card's plan; without a goal or with
+        nothing left, back to the dashboard with a message."""
+        response = self.client.post(reverse("readiness-start"))
+        assert response.status_code == 302
+        if "/sessions/" in response.url:
+            self.session = PracticeSession.objects.get(pk=int(response.url.split("/")[2]))
+            self.position = int(response.url.split("/")[3])
 
     # Answering -----------------------------------------------------------------------
 
@@ -271,15 +289,19 @@ class Learner(RuleBasedStateMachine):
         tz=st.sampled_from(TIME_ZONES),
         rollover=st.integers(0, 23),
         retention=st.sampled_from(["0.80", "0.90", "0.95"]),
+        new_limit=st.sampled_from([0, 3, 10]),
     )
-    def change_settings(self, tz, rollover, retention):
+    def change_settings(self, tz, rollover, retention, new_limit):
         data = {
             "display_name": "Ada",
             "timezone": tz,
             "day_rollover_hour": rollover,
             "desired_retention": retention,
+            "review_limit": 200,
+            "new_limit": new_limit,
         }
-        assert self.client.post(reverse("profile"), data).status_code in (200, 302)
+        with TestCase.captureOnCommitCallbacks(execute=True):  # the replan, as it commits
+            assert self.client.post(reverse("profile"), data).status_code in (200, 302)
 
     @rule(days=st.integers(1, 30))
     def days_pass(self, days):
@@ -350,6 +372,21 @@ class Learner(RuleBasedStateMachine):
             .exists()
         )
         assert not Annotation.objects.exclude(user=self.user).exists()
+        # Today's plan (seen on the dashboard just now) keeps the learner's daily
+        # limits, and Start resumes it rather than opening a second one.
+        self.user.refresh_from_db()
+        plan = Plan.objects.filter(user=self.user).first()
+        if plan is not None:
+            assert plan.new <= self.user.new_limit and plan.reviews <= self.user.review_limit
+            rule = DayRule.for_user(self.user)
+            today_start = rule.start(rule.day_of(clock.now()))
+            open_plans = PracticeSession.objects.filter(
+                user=self.user,
+                title="Today's plan",
+                finished_at__isnull=True,
+                created_at__gte=today_start,
+            )
+            assert open_plans.count() <= 1
 
 
 EXAMPLES = int(os.environ.get("JOURNEY_EXAMPLES", "200"))
