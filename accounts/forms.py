@@ -71,7 +71,7 @@ class ProfileForm(forms.ModelForm):
                 "Higher means more reviews. A change applies from each question's next review."
             ),
             "review_limit": "At most this many reviews a day; the rest wait, most overdue first.",
-            "new_limit": "Unseen questions added to your daily review.",
+            "new_limit": "Unseen questions added to your daily review and to the Today plan.",
         }
         widgets = {
             "timezone": TimezoneSelect,
