@@ -40,7 +40,8 @@ def readiness_plan_line(user) -> str:
 
 def plan_line(plan: Plan) -> str:
     reviews = f"{plan.reviews} review{'s' if plan.reviews != 1 else ''}"
-    return f"{reviews} + {plan.new} new, about {plan.minutes} minutes"
+    minutes = f"{plan.minutes} minute{'s' if plan.minutes != 1 else ''}"
+    return f"{reviews} + {plan.new} new, about {minutes}"
 
 
 register.filter("plan_line", plan_line)

@@ -250,6 +250,9 @@ def test_name_and_figure_tables_fit_a_phone_without_scrolling(browser, live_serv
         assert page.evaluate(OVERFLOWS) == [], name
         shot(page, f"split-tables-{name}", screen="phone", theme="light")
     expect(page.locator("table.split td[data-label='Score']").first).to_be_visible()
+    page.goto(live_server.url + reverse("dashboard"))
+    caption = page.locator("table.split caption").first  # the forecast's, full width
+    assert caption.bounding_box()["width"] > 0.8 * page.locator("#today").bounding_box()["width"]
     page.context.close()
 
 

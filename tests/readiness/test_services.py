@@ -344,3 +344,15 @@ def test_a_new_limit_in_the_profile_replans(bank, user, after_commit, clock):
     with after_commit():
         user.save(update_fields=["last_login"])  # not a setting the plan reads
     assert Plan.objects.get(user=user).computed_at == computed
+
+
+def test_the_plan_line_counts_in_words():
+    """Found on 1 December: "about 1 minutes"."""
+    from readiness.templatetags.readiness import plan_line
+
+    assert plan_line(Plan(reviews=1, new_question_ids=[7], minutes=1)) == (
+        "1 review + 1 new, about 1 minute"
+    )
+    assert plan_line(Plan(reviews=2, new_question_ids=[], minutes=3)) == (
+        "2 reviews + 0 new, about 3 minutes"
+    )
