@@ -8,6 +8,7 @@ class ReadinessConfig(AppConfig):
     def ready(self):
         from quizbank.signals import attempt_recorded
 
+        from .models import Goal
         from .services import forecast_refresh_on_commit
 
         def _refresh(sender, *, attempt, in_review, **kwargs):
@@ -38,7 +39,8 @@ class ReadinessConfig(AppConfig):
         def _settings_saved(sender, *, instance, created, update_fields=None, **kwargs):
             if created or (update_fields is not None and not plan_inputs & set(update_fields)):
                 return
-            forecast_refresh_on_commit(user_id=instance.pk)
+            if Goal.objects.filter(user_id=instance.pk).exists():  # no goal, no plan
+                forecast_refresh_on_commit(user_id=instance.pk)
 
         post_save.connect(
             _settings_saved,

@@ -165,9 +165,10 @@ def learner_state(user: User) -> model.Learner:
 # Forecast and plan ------------------------------------------------------------------
 
 
-@transaction.atomic
 def forecast_refresh(*, user_id: int) -> Forecast | None:
-    """Recompute the learner's forecast and today's plan (learners with a goal)."""
+    """Recompute the learner's forecast and today's plan (learners with a goal).
+    The model runs outside any transaction (tens of ms): on SQLite a transaction
+    holds the write lock from its BEGIN, so only the two writes take one."""
     user = User.objects.filter(pk=user_id, is_active=True).first()
     goal = Goal.objects.filter(user_id=user_id).first()
     if user is None or goal is None:
@@ -183,12 +184,17 @@ def forecast_refresh(*, user_id: int) -> Forecast | None:
     tomorrow = model.forecast(
         bank, learner, today=today, on=today + timedelta(days=1), minutes=goal.minutes_per_day
     )
-    # Would the minutes hold more new questions than the learner's limit allows?
-    free = dataclasses.replace(learner, new_room=model.UNLIMITED)
+    # Does the learner's daily new-question limit, not their minutes, hold the
+    # plan back: today, or on the way to a target no number of minutes reaches?
+    free = dataclasses.replace(learner, new_room=model.UNLIMITED, new_per_day=model.UNLIMITED)
     _, new_by_minutes = model.plan_today(bank, free, today=today, minutes=goal.minutes_per_day)
+    new_limited = len(new_by_minutes) > len(result.new_today)
     needed = None
     if result.plan.mean < goal.target_score:
         needed = model.minutes_needed(bank, learner, today=today, on=on, target=goal.target_score)
+        if needed is None and not new_limited:
+            lifted = model.minutes_needed(bank, free, today=today, on=on, target=goal.target_score)
+            new_limited = lifted is not None
     sections = [
         {
             "number": number,
@@ -198,41 +204,60 @@ def forecast_refresh(*, user_id: int) -> Forecast | None:
         }
         for number, (plan, stop) in result.sections.items()
     ]
-    forecast, _ = Forecast.objects.update_or_create(
-        user=user,
-        day=today,
-        defaults={
-            "target_date": result.date,
-            "mean": result.plan.mean,
-            "low": result.plan.low,
-            "high": result.plan.high,
-            "stop_mean": result.stop.mean,
-            "stop_low": result.stop.low,
-            "stop_high": result.stop.high,
-            "enough": result.plan.enough,
-            "answers": result.answers,
-            "sections": sections,
-            "due_forecast": result.due_forecast,
-            "minutes_needed": needed,
-            "next_day_mean": tomorrow.plan.mean,
-            "next_day_low": tomorrow.plan.low,
-            "next_day_high": tomorrow.plan.high,
-            "computed_at": clock.now(),
-        },
-    )
-    Plan.objects.update_or_create(
-        user=user,
-        defaults={
-            "forecast": forecast,
-            "day": today,
-            "reviews": result.reviews_today,
-            "new_question_ids": result.new_today,
-            "minutes": result.minutes_today,
-            "new_limited": len(new_by_minutes) > len(result.new_today),
-            "computed_at": clock.now(),
-        },
-    )
+    with transaction.atomic():
+        forecast, _ = Forecast.objects.update_or_create(
+            user=user,
+            day=today,
+            defaults={
+                "target_date": result.date,
+                "mean": result.plan.mean,
+                "low": result.plan.low,
+                "high": result.plan.high,
+                "stop_mean": result.stop.mean,
+                "stop_low": result.stop.low,
+                "stop_high": result.stop.high,
+                "enough": result.plan.enough,
+                "answers": result.answers,
+                "sections": sections,
+                "due_forecast": result.due_forecast,
+                "minutes_needed": needed,
+                "next_day_mean": tomorrow.plan.mean,
+                "next_day_low": tomorrow.plan.low,
+                "next_day_high": tomorrow.plan.high,
+                "computed_at": clock.now(),
+            },
+        )
+        Plan.objects.update_or_create(
+            user=user,
+            defaults={
+                "forecast": forecast,
+                "day": today,
+                "reviews": result.reviews_today,
+                "new_question_ids": result.new_today,
+                "minutes": result.minutes_today,
+                "new_limited": new_limited,
+                "computed_at": clock.now(),
+            },
+        )
     return forecast
+
+
+ON_VIEW_KEY = "readiness:refreshed-on-view:{}:{}"
+
+
+def forecast_refresh_on_view(*, user: User, day: date) -> bool:
+    """The Today card found a plan for another study day: work it out now (tens
+    of ms), as Start does, once per learner and day (an empty bank gives no
+    plan: not tried on every view). A failure is logged and the card shows what
+    it has; the worker is asked instead. True if a plan was made."""
+    if not cache.add(ON_VIEW_KEY.format(user.cache_tag, day.isoformat()), True, 24 * 60 * 60):
+        return False
+    try:
+        return forecast_refresh(user_id=user.pk) is not None
+    except Exception:
+        log.exception("readiness: refresh on view failed for user %s", user.pk)
+        transaction.on_commit(partial(_refresh_queue, user.pk), robust=True)
+        return False
 
 
 def forecast_refresh_queued(*, user_id: int) -> Forecast | None:
@@ -316,7 +341,9 @@ def plan_open_session(*, user: User) -> PracticeSession | None:
             user=user,
             title=PLAN_TITLE,
             finished_at__isnull=True,
-            created_at__gte=rule.start(rule.day_of(clock.now())),
+            # Sessions are stamped in real time; the study day runs on srs's
+            # clock, which tests and development may move forward.
+            created_at__gte=rule.start(rule.day_of(clock.now())) - clock.offset(),
         )
         .order_by("-pk")
         .first()
@@ -340,7 +367,10 @@ def plan_start(*, user: User) -> PracticeSession | None:
             "question_id", flat=True
         )
     )
-    new = [q for q in plan.new_question_ids if q not in seen]
+    # A plan not yet redone since other new questions were answered today must
+    # not take the learner past their daily limit.
+    room = card_due_today(user=user).new
+    new = [q for q in plan.new_question_ids if q not in seen][:room]
     ids = (reviews + new)[:MAX_SESSION_SIZE]
     if not ids:
         return None

@@ -13,11 +13,11 @@ register = template.Library()
 def readiness_today(context):
     user = context["user"]
     today = selectors.today_summary(user=user)
-    if today.goal and (today.plan is None or today.plan.day != services.study_day(user)):
-        # The first look on a new study day (or in a new time zone) before the
-        # hourly refresh: yesterday's plan would disagree with the review page.
-        # Worked out now (tens of ms, once a day), as Start does.
-        services.forecast_refresh(user_id=user.pk)
+    day = services.study_day(user)
+    # The first look on a new study day (or in a new time zone) before the
+    # hourly refresh: yesterday's plan would disagree with the review page.
+    stale = today.goal and (today.plan is None or today.plan.day != day)
+    if stale and services.forecast_refresh_on_view(user=user, day=day):
         today = selectors.today_summary(user=user)
     return {
         "today": today,

@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from quizbank import services as quizbank_services
@@ -356,3 +357,56 @@ def test_the_plan_line_counts_in_words():
     assert plan_line(Plan(reviews=2, new_question_ids=[], minutes=3)) == (
         "2 reviews + 0 new, about 3 minutes"
     )
+
+
+def test_start_never_takes_the_learner_past_the_daily_new_limit(bank, user, clock):
+    """Found in review on 1 December: a plan not yet redone after other new
+    questions were answered today gave Start its new questions again."""
+    from srs.selectors import card_due_today
+
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    planned = set(Plan.objects.get(user=user).new_question_ids)
+    practise(user, [q for q in bank if q.pk not in planned][:10])  # the refresh not run
+    assert card_due_today(user=user).new == 0
+    assert services.plan_start(user=user) is None  # nothing left within the limit
+
+
+def test_behind_names_the_limit_when_no_minutes_would_do(bank, user, learner_client, clock):
+    """Found in review on 1 December: with the minutes binding today but the
+    limit binding above them, the card said the target was out of reach "even
+    at 4 hours a day", when raising the limit would reach it."""
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    user.new_limit = 2
+    user.save()
+    services.goal_save(
+        user=user, interview_date=date(2026, 3, 13), target_score=70, minutes_per_day=5
+    )
+    plan, forecast = Plan.objects.get(user=user), Forecast.objects.get(user=user)
+    assert plan.new == 2 and forecast.minutes_needed is None
+    assert plan.new_limited
+    page = learner_client.get(reverse("dashboard")).content.decode()
+    assert "at 2 new questions a day, 70% is out of reach" in page
+    assert "even at 4 hours a day" not in page
+
+
+def test_a_failed_refresh_on_view_leaves_the_card_and_is_not_retried(
+    bank, user, learner_client, clock
+):
+    clock.to(datetime(2026, 3, 10, 12, tzinfo=UTC))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    clock.to(datetime(2026, 3, 11, 12, tzinfo=UTC))
+    with mock.patch.object(services, "forecast_refresh", side_effect=RuntimeError) as refresh:
+        assert learner_client.get(reverse("dashboard")).status_code == 200
+        assert learner_client.get(reverse("dashboard")).status_code == 200
+    assert refresh.call_count == 1  # once a learner and day
+    assert Plan.objects.get(user=user).day == date(2026, 3, 10)  # yesterday's, shown as is
+
+
+def test_start_resumes_on_a_clock_moved_forward(bank, user, clock):
+    """Sessions are stamped in real time, the study day on srs's clock: with the
+    clock moved forward (tests, development) Start still resumes."""
+    clock.to(timezone.now() + timedelta(days=3))
+    services.goal_save(user=user, interview_date=None, target_score=80, minutes_per_day=30)
+    first = services.plan_start(user=user)
+    assert services.plan_start(user=user) == first
