@@ -37,6 +37,8 @@ def test_a_figure_question_reads_well_everywhere(
     expect(figure).to_be_visible()
     assert page.evaluate("(img) => img.complete && img.naturalWidth > 0", figure.element_handle())
     panel = page.get_by_role("region", name="Figure")
+    # Named after its figure: a results page with several keeps the names apart.
+    assert panel.get_attribute("aria-label").startswith("Figure: " + ALT[:40])
     box, card = panel.bounding_box(), page.locator("#practice article").bounding_box()
     assert box["x"] >= card["x"] and box["x"] + box["width"] <= card["x"] + card["width"] + 0.5
     assert page.evaluate("document.documentElement.scrollWidth") <= width
