@@ -12,26 +12,23 @@ def recompute_snippets(apps, schema_editor):
     Only the rows whose preview differs are written; updated_at stays as it is
     (no one edited the question).
     """
-    Question = apps.get_model("quizbank", "Question")
-    Choice = apps.get_model("quizbank", "Choice")
-    questions = []
-    for q in Question.objects.only("pk", "stem_html", "stem_snippet").iterator():
-        snippet = snippet_html(q.stem_html, STEM_SNIPPET_CHARS)
-        if snippet != q.stem_snippet:
-            q.stem_snippet = snippet
-            questions.append(q)
-    Question.objects.bulk_update(questions, ["stem_snippet"], batch_size=500)
-    choices = []
-    for c in Choice.objects.only("pk", "text_html", "text_snippet").iterator():
-        snippet = snippet_html(c.text_html, CHOICE_SNIPPET_CHARS)
-        if snippet != c.text_snippet:
-            c.text_snippet = snippet
-            choices.append(c)
-    Choice.objects.bulk_update(choices, ["text_snippet"], batch_size=500)
+    rebuild(apps.get_model("quizbank", "Question"), "stem", STEM_SNIPPET_CHARS)
+    rebuild(apps.get_model("quizbank", "Choice"), "text", CHOICE_SNIPPET_CHARS)
+
+
+def rebuild(model, field: str, chars: int) -> None:
+    """`<field>_snippet` from `<field>_html`, written where it differs."""
+    html, snippet = f"{field}_html", f"{field}_snippet"
+    changed = []
+    for row in model.objects.only("pk", html, snippet).iterator():
+        fresh = snippet_html(getattr(row, html), chars)
+        if fresh != getattr(row, snippet):
+            setattr(row, snippet, fresh)
+            changed.append(row)
+    model.objects.bulk_update(changed, [snippet], batch_size=500)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("quizbank", "0009_choice_misconception_index"),
     ]
