@@ -252,7 +252,7 @@ class Learner:
     retention: float = 0.9
     seconds_per_answer: float = DEFAULT_SECONDS
     answered_today: int = 0
-    review_room: int = 10_000  # reviews still allowed today (the daily review limit)
+    review_room: int = UNLIMITED  # reviews still allowed today (the daily review limit)
     new_room: int = UNLIMITED  # new questions still allowed today (the daily new limit)
     new_per_day: int = UNLIMITED  # new questions allowed on each later day
     adherence: float = 1.0  # share of study days the learner has kept lately

@@ -72,7 +72,7 @@ class Plan(models.Model):
     minutes = models.PositiveIntegerField(default=0)
     new_limited = models.BooleanField(
         default=False,
-        help_text="The learner's daily new-question limit, not their minutes, set today's new.",
+        help_text="The learner's daily new-question limit, not their minutes, holds the plan back.",
     )
     computed_at = models.DateTimeField(default=timezone.now)
 

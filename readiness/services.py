@@ -335,15 +335,15 @@ PLAN_TITLE = "Today's plan"
 
 def plan_open_session(*, user: User) -> PracticeSession | None:
     """Today's plan session, if started this study day and not finished."""
-    rule = DayRule.for_user(user)
+    # Sessions are stamped in real time; the study day runs on srs's clock,
+    # which tests and development may move forward.
+    day_start = DayRule.for_user(user).start(study_day(user)) - clock.offset()
     return (
         PracticeSession.objects.filter(
             user=user,
             title=PLAN_TITLE,
             finished_at__isnull=True,
-            # Sessions are stamped in real time; the study day runs on srs's
-            # clock, which tests and development may move forward.
-            created_at__gte=rule.start(rule.day_of(clock.now())) - clock.offset(),
+            created_at__gte=day_start,
         )
         .order_by("-pk")
         .first()

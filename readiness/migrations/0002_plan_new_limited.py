@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='plan',
             name='new_limited',
-            field=models.BooleanField(default=False, help_text="The learner's daily new-question limit, not their minutes, set today's new."),
+            field=models.BooleanField(default=False, help_text="The learner's daily new-question limit, not their minutes, holds the plan back."),
         ),
     ]
