@@ -113,10 +113,6 @@
     tick();
   }
 
-  // After htmx swaps the whole practice region (an answer's feedback, the next
-  // question), move focus to its heading for screen readers and keyboard users.
-  // Smaller swaps (flag, note, report) keep the reader's place: htmx keeps focus on
-  // a control with the same id, #announce says what changed, and nothing scrolls.
   // A formula too long for the screen scrolls inside its text block (content.css),
   // and a figure on a phone inside its panel (app.css): make each block that does
   // reachable by keyboard, so it can be scrolled too.
@@ -130,7 +126,8 @@
   document.addEventListener("toggle", function (event) { scrollersFocusable(event.target); }, true);
   // A figure takes its width once its image has loaded (lazily).
   document.addEventListener("load", function (event) {
-    if (event.target.closest && event.target.closest(".q-figure-scroll")) scrollersFocusable(event.target.parentElement.parentElement);
+    var panel = event.target.closest && event.target.closest(".q-figure-scroll");
+    if (panel) scrollersFocusable(panel.parentElement);
   }, true);
   // Phones fire resize as the address bar slides: look once per frame at most.
   var resizeQueued = false;
@@ -140,6 +137,10 @@
     requestAnimationFrame(function () { resizeQueued = false; scrollersFocusable(); });
   });
 
+  // After htmx swaps the whole practice region (an answer's feedback, the next
+  // question), move focus to its heading for screen readers and keyboard users.
+  // Smaller swaps (flag, note, report) keep the reader's place: htmx keeps focus on
+  // a control with the same id, #announce says what changed, and nothing scrolls.
   document.addEventListener("htmx:afterSwap", function (event) {
     scrollersFocusable();
     var target = event.detail && event.detail.target;
